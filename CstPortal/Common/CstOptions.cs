@@ -1,0 +1,22 @@
+namespace CstPortal.Common;
+
+/// <summary>The "Cst" section of appsettings.json.</summary>
+public sealed class CstOptions
+{
+    public const string Section = "Cst";
+
+    /// <summary>Database file, evidence files and mail pickup live here; relative to the content root.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Seed the demo city when the database is empty.</summary>
+    public bool SeedDemoCity { get; set; } = true;
+
+    /// <summary>How many historical requests the demo city gets.</summary>
+    public int DemoRequestCount { get; set; } = 2000;
+
+    /// <summary>Seed of the demo city's random generator: the same seed makes the same city.</summary>
+    public int DemoSeed { get; set; } = 20261124;
+
+    public string ResolveDataDirectory(string contentRoot) =>
+        Path.GetFullPath(Path.IsPathRooted(DataDirectory) ? DataDirectory : Path.Combine(contentRoot, DataDirectory));
+}

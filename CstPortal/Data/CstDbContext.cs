@@ -1,0 +1,159 @@
+using CstPortal.Features.Assignment;
+using CstPortal.Features.Audit;
+using CstPortal.Features.Geo;
+using CstPortal.Features.Requests;
+using CstPortal.Features.Sla;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CstPortal.Data;
+
+/// <summary>
+/// The one database. Created per operation through IDbContextFactory; never kept for a circuit.
+/// Provider-neutral: no SQLite-only SQL outside migrations.
+/// </summary>
+public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<ServiceRequest> Requests => Set<ServiceRequest>();
+    public DbSet<StatusChange> StatusChanges => Set<StatusChange>();
+    public DbSet<RequestAnswer> RequestAnswers => Set<RequestAnswer>();
+    public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<InternalNote> InternalNotes => Set<InternalNote>();
+    public DbSet<Milestone> Milestones => Set<Milestone>();
+    public DbSet<Evidence> Evidence => Set<Evidence>();
+    public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<CategoryQuestion> CategoryQuestions => Set<CategoryQuestion>();
+    public DbSet<Zone> Zones => Set<Zone>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<Skill> Skills => Set<Skill>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is UTC; the kind is restored on read so formatting with an offset is always right.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        // Enums as readable text: a database someone can query by hand.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        b.Entity<ApplicationUser>().Property(u => u.DisplayName).HasMaxLength(200);
+
+        b.Entity<ServiceRequest>(e =>
+        {
+            e.ToTable("ServiceRequests");
+            e.HasIndex(r => r.Number).IsUnique();
+            e.Property(r => r.Number).HasMaxLength(40);
+            e.Property(r => r.Description).HasMaxLength(4000);
+            e.Property(r => r.Address).HasMaxLength(400);
+            e.Property(r => r.ReporterEmail).HasMaxLength(256);
+            e.Property(r => r.TrackingCodeHash).HasMaxLength(64);
+            e.Property(r => r.ResolutionNote).HasMaxLength(4000);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.HasOne(r => r.Category).WithMany().HasForeignKey(r => r.CategoryId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Zone>().WithMany().HasForeignKey(r => r.ZoneId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Team>().WithMany().HasForeignKey(r => r.AssignedTeamId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Agent>().WithMany().HasForeignKey(r => r.AssignedAgentId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<ServiceRequest>().WithMany().HasForeignKey(r => r.MasterRequestId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<ApplicationUser>().WithMany().HasForeignKey(r => r.ReporterUserId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(r => r.History).WithOne().HasForeignKey(h => h.ServiceRequestId);
+            e.HasMany(r => r.Answers).WithOne().HasForeignKey(a => a.ServiceRequestId);
+            e.HasMany(r => r.Comments).WithOne().HasForeignKey(c => c.ServiceRequestId);
+            e.HasMany(r => r.InternalNotes).WithOne().HasForeignKey(n => n.ServiceRequestId);
+            e.HasMany(r => r.Milestones).WithOne().HasForeignKey(m => m.ServiceRequestId);
+            e.HasMany(r => r.Evidence).WithOne().HasForeignKey(v => v.ServiceRequestId);
+            e.HasOne(r => r.Rating).WithOne().HasForeignKey<Rating>(r => r.ServiceRequestId);
+            // The queues and sweeps filter open requests by status and due time; lists sort by creation.
+            e.HasIndex(r => new { r.Status, r.ResolutionDueAt });
+            e.HasIndex(r => new { r.Status, r.ResponseDueAt });
+            e.HasIndex(r => new { r.Status, r.CreatedAt });
+            e.HasIndex(r => new { r.CategoryId, r.CreatedAt });
+            e.HasIndex(r => new { r.ZoneId, r.Status });
+            e.HasIndex(r => new { r.AssignedAgentId, r.Status });
+            e.HasIndex(r => new { r.ReporterUserId, r.CreatedAt });
+            e.HasIndex(r => new { r.Latitude, r.Longitude });
+            e.HasIndex(r => r.CreatedAt);
+        });
+        b.Entity<StatusChange>(e =>
+        {
+            e.Property(h => h.Action).HasMaxLength(32);
+            e.Property(h => h.ActorName).HasMaxLength(200);
+            e.Property(h => h.Note).HasMaxLength(4000);
+            e.HasIndex(h => new { h.ServiceRequestId, h.At });
+        });
+        b.Entity<RequestAnswer>(e =>
+        {
+            e.Property(a => a.QuestionCode).HasMaxLength(64);
+            e.Property(a => a.Value).HasMaxLength(1000);
+        });
+        b.Entity<Comment>(e => { e.Property(c => c.Text).HasMaxLength(4000); e.Property(c => c.AuthorName).HasMaxLength(200); });
+        b.Entity<InternalNote>(e => { e.Property(c => c.Text).HasMaxLength(4000); e.Property(c => c.AuthorName).HasMaxLength(200); });
+        b.Entity<Evidence>(e => { e.Property(v => v.Sha256).HasMaxLength(64); e.Property(v => v.ContentType).HasMaxLength(64); e.Property(v => v.Stage).HasMaxLength(16); });
+        b.Entity<Rating>(e => e.Property(r => r.Text).HasMaxLength(2000));
+
+        b.Entity<Category>(e =>
+        {
+            e.HasIndex(c => c.ServiceCode).IsUnique();
+            e.Property(c => c.ServiceCode).HasMaxLength(64);
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Group).HasMaxLength(100);
+            e.Property(c => c.Description).HasMaxLength(1000);
+            e.HasMany(c => c.Questions).WithOne().HasForeignKey(q => q.CategoryId);
+            e.HasOne<Skill>().WithMany().HasForeignKey(c => c.RequiredSkillId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Team>().WithMany().HasForeignKey(c => c.DefaultTeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<CategoryQuestion>(e =>
+        {
+            e.HasIndex(q => new { q.CategoryId, q.Code }).IsUnique();
+            e.Property(q => q.Code).HasMaxLength(64);
+            e.Property(q => q.Prompt).HasMaxLength(400);
+            e.Property(q => q.Options).HasMaxLength(4000);
+        });
+        b.Entity<Zone>(e =>
+        {
+            e.HasIndex(z => z.Code).IsUnique();
+            e.Property(z => z.Code).HasMaxLength(32);
+            e.Property(z => z.Name).HasMaxLength(200);
+        });
+        b.Entity<Team>(e => { e.Property(t => t.Name).HasMaxLength(200); e.Property(t => t.Description).HasMaxLength(1000); });
+        b.Entity<Skill>(e => { e.HasIndex(s => s.Code).IsUnique(); e.Property(s => s.Code).HasMaxLength(64); e.Property(s => s.Name).HasMaxLength(200); });
+        b.Entity<Agent>(e =>
+        {
+            e.HasIndex(a => a.UserId).IsUnique();
+            e.Property(a => a.DisplayName).HasMaxLength(200);
+            e.HasOne<ApplicationUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(a => a.Team).WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(a => a.Skills).WithOne().HasForeignKey(s => s.AgentId);
+            e.HasMany(a => a.Zones).WithOne().HasForeignKey(z => z.AgentId);
+        });
+        b.Entity<AgentSkill>(e => { e.HasKey(s => new { s.AgentId, s.SkillId }); e.HasOne<Skill>().WithMany().HasForeignKey(s => s.SkillId); });
+        b.Entity<AgentZone>(e => { e.HasKey(z => new { z.AgentId, z.ZoneId }); e.HasOne<Zone>().WithMany().HasForeignKey(z => z.ZoneId); });
+        b.Entity<SlaPolicy>(e =>
+        {
+            e.HasIndex(p => new { p.CategoryId, p.Priority }).IsUnique();
+            e.HasOne<Category>().WithMany().HasForeignKey(p => p.CategoryId);
+        });
+        b.Entity<AuditEntry>(e =>
+        {
+            e.HasIndex(a => a.Sequence).IsUnique();
+            e.HasIndex(a => new { a.EntityType, a.EntityId });
+            e.Property(a => a.ActorName).HasMaxLength(200);
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.EntityType).HasMaxLength(64);
+            e.Property(a => a.EntityId).HasMaxLength(64);
+            e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.Property(a => a.Hash).HasMaxLength(64);
+        });
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,154 @@
+using CstPortal.Common;
+using CstPortal.Features.Requests;
+
+namespace CstPortal.Data.DemoCity;
+
+/// <summary>
+/// The fictional city of Riverton: its zones, services, crews and demo people. Plain data.
+/// The category mix and typical resolution times are calibrated on the LA and NYC 311 samples
+/// (bulky items and dumping dominate; street lights take about a week; graffiti is quick).
+/// </summary>
+public static class DemoCityPlan
+{
+    public const string DemoPassword = "riverton-demo-2026";
+    public const string EmailDomain = "riverton.example";
+
+    public sealed record DemoUser(string Email, string DisplayName, string Role);
+
+    /// <summary>One signed-in demo user per role, documented in the README.</summary>
+    public static readonly DemoUser[] Users =
+    [
+        new($"citizen@{EmailDomain}", "Carla Citizen", Roles.Citizen),
+        new($"agent@{EmailDomain}", "Amir Agent", Roles.Agent),
+        new($"dispatcher@{EmailDomain}", "Dana Dispatcher", Roles.Dispatcher),
+        new($"supervisor@{EmailDomain}", "Sam Supervisor", Roles.Supervisor),
+        new($"manager@{EmailDomain}", "Maya Manager", Roles.Manager),
+        new($"admin@{EmailDomain}", "Ali Admin", Roles.Admin),
+    ];
+
+    // The city spans about 9 km × 10 km. Grid lines of a 3 × 2 layout; interior corners are
+    // shifted so the zones look like real districts and still tile the city exactly.
+    public static readonly double[] LatLines = [40.000, 40.040, 40.080];
+    public static readonly double[] LngLines = [-83.060, -83.020, -82.980, -82.940];
+    public static double CenterLat => (LatLines[0] + LatLines[^1]) / 2;
+    public static double CenterLng => (LngLines[0] + LngLines[^1]) / 2;
+
+    public static readonly (string Code, string Name)[] Zones =
+    [
+        ("HARBOR", "Harbor"), ("OLDTOWN", "Old Town"), ("EASTGATE", "Eastgate"),
+        ("NHILLS", "North Hills"), ("MILLBROOK", "Millbrook"), ("RIVERSIDE", "Riverside"),
+    ];
+
+    public static (double Lat, double Lng) Corner(int row, int col)
+    {
+        var lat = LatLines[row];
+        var lng = LngLines[col];
+        if (row == 1) lat += col switch { 0 => 0.003, 1 => -0.004, 2 => 0.005, _ => -0.002 };
+        if (col is 1 or 2) lng += row switch { 0 => 0.004, 1 => -0.003, _ => 0.002 } * (col == 1 ? 1 : -1);
+        return (lat, lng);
+    }
+
+    public static readonly (string Code, string Name)[] Skills =
+    [
+        ("road-repair", "Road repair"), ("electrical", "Electrical"), ("sanitation", "Sanitation"),
+        ("plumbing", "Water & sewer"), ("arborist", "Trees & parks"), ("general", "General works"),
+    ];
+
+    public sealed record TeamPlan(string Name, string Description, string[] Skills, string[] AgentNames);
+
+    public static readonly TeamPlan[] Teams =
+    [
+        new("Roads crew", "Potholes, sidewalks, signs and signals", ["road-repair", "general"], ["Amir Agent", "Rosa Lind", "Tomas Berg"]),
+        new("Lighting crew", "Street lights and electrical faults", ["electrical"], ["Lena Watts", "Omar Reyes", "Ines Holt"]),
+        new("Sanitation", "Collections, dumping and litter", ["sanitation", "general"], ["Kofi Mensah", "Jade Park", "Luca Rossi", "Nadia Haddad"]),
+        new("Water works", "Leaks, drains and sewers", ["plumbing"], ["Priya Nair", "Ben Okafor", "Hana Sato"]),
+        new("Parks & trees", "Parks, playgrounds, trees and graffiti", ["arborist", "general"], ["Eva Novak", "Sami Aziz", "Noor Karim"]),
+    ];
+
+    public sealed record QuestionPlan(string Code, string Prompt, QuestionType Type, bool Required, string Options = "");
+
+    public sealed record CategoryPlan(
+        string Code, string Name, string Group, string Description, Priority DefaultPriority, string Skill, string Team,
+        double Weight, double MedianResolutionHours, double ResponseHours, double ResolutionHours, QuestionPlan[] Questions,
+        string[] Descriptions);
+
+    public static readonly CategoryPlan[] Categories =
+    [
+        new("pothole", "Pothole", "Roads", "A hole or broken surface in the road", Priority.P2, "road-repair", "Roads crew", 7, 60, 8, 72,
+            [new("size", "How big is it?", QuestionType.SingleChoice, true, "small=Smaller than a plate\nmedium=Up to a car wheel\nlarge=Larger than a car wheel"),
+             new("lane", "Is it in a traffic lane?", QuestionType.SingleChoice, false, "yes=Yes\nno=No, at the edge or in a parking lane")],
+            ["Deep pothole in the right lane", "Road surface broken after the rain", "Pothole near the bus stop, cars swerving", "Crumbling asphalt at the junction"]),
+        new("sidewalk", "Damaged sidewalk", "Roads", "Broken, lifted or missing paving", Priority.P3, "road-repair", "Roads crew", 3, 140, 24, 240,
+            [new("trip", "Is it a trip hazard?", QuestionType.SingleChoice, true, "yes=Yes\nno=No")],
+            ["Paving slabs lifted by tree roots", "Broken kerb outside the school", "Missing paving stones"]),
+        new("signal", "Traffic signal fault", "Roads", "Traffic lights dark, stuck or flashing", Priority.P1, "electrical", "Lighting crew", 2, 8, 1, 12,
+            [new("state", "What is the signal doing?", QuestionType.SingleChoice, true, "dark=All dark\nflashing=Flashing\nstuck=Stuck on one colour")],
+            ["Traffic lights out at the crossroads", "Pedestrian signal stuck on red", "Signal flashing amber all day"]),
+        new("streetlight", "Street light out", "Lighting", "A street light that is off, flickering or on in daytime", Priority.P3, "electrical", "Lighting crew", 6, 156, 24, 168,
+            [new("pole", "Pole number (on a plate on the pole)", QuestionType.Text, false),
+             new("count", "How many lights are out?", QuestionType.Number, true)],
+            ["Street light out for a week", "Light flickering all night", "Three lights out along the path", "Lamp on during the day"]),
+        new("lightpole", "Damaged light pole", "Lighting", "A leaning, knocked-down or open light pole", Priority.P2, "electrical", "Lighting crew", 1, 96, 4, 96,
+            [new("wires", "Are wires exposed?", QuestionType.SingleChoice, true, "yes=Yes\nno=No")],
+            ["Light pole hit by a car, leaning", "Access panel open on pole"]),
+        new("bulky", "Bulky item collection", "Waste", "Furniture, mattresses or appliances left for pickup", Priority.P4, "sanitation", "Sanitation", 20, 118, 48, 168,
+            [new("items", "What items?", QuestionType.MultipleChoice, true, "furniture=Furniture\nmattress=Mattress\nappliance=Appliance\nelectronics=Electronics\nother=Other")],
+            ["Sofa and mattress left on the kerb", "Old fridge outside number 12", "Pile of furniture by the bins", "TV and boxes left on the sidewalk"]),
+        new("dumping", "Illegal dumping", "Waste", "Rubbish dumped in a public place", Priority.P3, "sanitation", "Sanitation", 10, 121, 24, 120,
+            [new("amount", "How much?", QuestionType.SingleChoice, true, "bags=A few bags\ncarload=A carload\ntruckload=A truckload or more"),
+             new("hazard", "Anything hazardous (chemicals, needles, asbestos)?", QuestionType.SingleChoice, false, "yes=Yes\nno=No\nunsure=Not sure")],
+            ["Bags of rubbish dumped in the alley", "Building waste dumped by the river path", "Tyres dumped behind the shops"]),
+        new("missed", "Missed collection", "Waste", "Household bins not collected on the scheduled day", Priority.P3, "sanitation", "Sanitation", 8, 30, 12, 48,
+            [new("bin", "Which bin?", QuestionType.SingleChoice, true, "general=General waste\nrecycling=Recycling\ngarden=Garden waste")],
+            ["Recycling not collected this week", "Whole street missed on collection day", "Garden waste bin skipped again"]),
+        new("litterbin", "Overflowing litter bin", "Waste", "A public litter bin that is full or broken", Priority.P4, "sanitation", "Sanitation", 4, 24, 12, 48, [],
+            ["Bin by the bus stop overflowing", "Litter bin in the square full and smelly"]),
+        new("leak", "Water leak", "Water", "Water escaping from a pipe, hydrant or the road", Priority.P1, "plumbing", "Water works", 3, 20, 2, 24,
+            [new("flow", "How strong is the flow?", QuestionType.SingleChoice, true, "trickle=A trickle\nsteady=A steady stream\ngushing=Gushing")],
+            ["Water bubbling up through the road", "Hydrant leaking onto the street", "Burst pipe flooding the pavement"]),
+        new("drain", "Blocked drain", "Water", "A blocked gully or storm drain", Priority.P2, "plumbing", "Water works", 3, 50, 8, 72,
+            [new("flooding", "Is the road flooding?", QuestionType.SingleChoice, true, "yes=Yes\nno=No")],
+            ["Drain blocked with leaves, road flooding", "Storm drain full of silt"]),
+        new("sewer", "Sewer smell or overflow", "Water", "Sewage smell or overflow", Priority.P2, "plumbing", "Water works", 1, 36, 4, 48, [],
+            ["Strong sewage smell from the manhole", "Sewage overflowing into the gutter"]),
+        new("playground", "Damaged playground", "Parks", "Broken or unsafe play equipment", Priority.P2, "arborist", "Parks & trees", 2, 120, 8, 120,
+            [new("equipment", "Which equipment?", QuestionType.Text, true)],
+            ["Swing chain broken", "Sharp edge on the slide", "Loose bolts on the climbing frame"]),
+        new("tree", "Fallen or dangerous tree", "Parks", "A fallen tree or branch, or one that may fall", Priority.P1, "arborist", "Parks & trees", 3, 30, 2, 48,
+            [new("blocking", "Is it blocking the road or path?", QuestionType.SingleChoice, true, "road=The road\npath=A path\nnone=Neither")],
+            ["Large branch fallen across the path", "Tree leaning over the road after the storm"]),
+        new("graffiti", "Graffiti", "Parks", "Graffiti on public property", Priority.P4, "general", "Parks & trees", 12, 18, 24, 96,
+            [new("offensive", "Is it offensive?", QuestionType.SingleChoice, true, "yes=Yes\nno=No")],
+            ["Graffiti on the underpass wall", "Tags sprayed on the park benches", "Graffiti on the library wall"]),
+    ];
+
+    /// <summary>Targets scale with priority: P1 a quarter of P3's time, P2 half, P4 double.</summary>
+    public static double PriorityFactor(Priority p) => p switch
+    {
+        Priority.P1 => 0.25, Priority.P2 => 0.5, Priority.P3 => 1.0, _ => 2.0,
+    };
+
+    public static readonly string[] Streets =
+    [
+        "Alder Street", "Bridge Road", "Canal Walk", "Dock Lane", "Elm Avenue", "Ferry Street", "Granary Row", "Harbor Drive",
+        "Iris Close", "Juniper Way", "King's Parade", "Linden Avenue", "Market Square", "North Road", "Orchard Lane", "Quay Street",
+        "River Road", "Station Approach", "Tanner's Yard", "Union Street", "Victoria Terrace", "Willow Bank",
+    ];
+
+    public static readonly string[] CitizenComments =
+    [
+        "Thank you for the quick response!", "Still there this morning.", "It is getting worse after the rain.",
+        "Any update on this?", "My neighbour reported it too.", "Great job, all fixed.",
+    ];
+
+    public static readonly string[] StaffComments =
+    [
+        "A crew has been scheduled.", "We have ordered the parts; work will follow.", "Thanks for the report, we are on it.",
+    ];
+
+    public static readonly string[] ResolutionNotes =
+    [
+        "Repaired and area made safe.", "Item removed and site cleaned.", "Replaced the faulty part; tested and working.",
+        "Cleared and flushed.", "Made safe; permanent repair scheduled with the contractor.",
+    ];
+}

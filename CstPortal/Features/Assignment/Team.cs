@@ -1,0 +1,48 @@
+namespace CstPortal.Features.Assignment;
+
+public class Team
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public string Description { get; set; } = "";
+    /// <summary>The supervisor who is told when the team's queue needs a person.</summary>
+    public string? SupervisorUserId { get; set; }
+    public bool IsActive { get; set; } = true;
+}
+
+public class Skill
+{
+    public int Id { get; set; }
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+}
+
+/// <summary>A field worker: who they are, what they can do, where, and how much at once.</summary>
+public class Agent
+{
+    public int Id { get; set; }
+    public string UserId { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public int TeamId { get; set; }
+    public Team? Team { get; set; }
+    /// <summary>How many open assigned requests the agent can carry.</summary>
+    public int Capacity { get; set; } = 10;
+    public bool IsActive { get; set; } = true;
+    public double? LastLatitude { get; set; }
+    public double? LastLongitude { get; set; }
+    public DateTime? LastActiveAt { get; set; }
+    public List<AgentSkill> Skills { get; set; } = [];
+    public List<AgentZone> Zones { get; set; } = [];
+}
+
+public class AgentSkill
+{
+    public int AgentId { get; set; }
+    public int SkillId { get; set; }
+}
+
+public class AgentZone
+{
+    public int AgentId { get; set; }
+    public int ZoneId { get; set; }
+}

@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CstPortal.Data;
+using CstPortal.Features.Requests;
+using Microsoft.EntityFrameworkCore;
+
+namespace CstPortal.Features.Audit;
+
+/// <summary>Appends to and checks the hash-chained audit log.</summary>
+public static class AuditLog
+{
+    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    /// <summary>
+    /// Adds the next link to the chain inside the caller's unit of work; it is saved with the change it
+    /// records, in the same transaction. Call it inside a transaction so the last link read is still last.
+    /// </summary>
+    public static async Task AppendAsync(CstDbContext db, ActorInfo actor, string action, string entityType, string entityId,
+        object? data, DateTime now, CancellationToken ct = default)
+    {
+        var pending = db.ChangeTracker.Entries<AuditEntry>()
+            .Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity)
+            .OrderByDescending(e => e.Sequence)
+            .FirstOrDefault();
+        var last = pending ?? await db.AuditEntries.AsNoTracking()
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new AuditEntry { Sequence = e.Sequence, Hash = e.Hash })
+            .FirstOrDefaultAsync(ct);
+
+        var entry = Link(last?.Sequence ?? 0, last?.Hash ?? GenesisHash, now, actor, action, entityType, entityId,
+            data is null ? "{}" : JsonSerializer.Serialize(data));
+        db.AuditEntries.Add(entry);
+    }
+
+    /// <summary>Builds the entry that follows the given link.</summary>
+    public static AuditEntry Link(long previousSequence, string previousHash, DateTime at, ActorInfo actor, string action,
+        string entityType, string entityId, string data)
+    {
+        var entry = new AuditEntry
+        {
+            Sequence = previousSequence + 1,
+            At = DateTime.SpecifyKind(new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
+            ActorUserId = actor.UserId,
+            ActorName = actor.Name,
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId,
+            Data = data,
+            PreviousHash = previousHash,
+        };
+        return entry with { Hash = ComputeHash(entry) };
+    }
+
+    /// <summary>SHA-256 over the previous hash and every field of the entry, each length-prefixed so no two entries read alike.</summary>
+    public static string ComputeHash(AuditEntry e)
+    {
+        var canonical = new StringBuilder();
+        foreach (var field in new[]
+                 {
+                     e.PreviousHash, e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     e.At.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+                     e.ActorUserId ?? "", e.ActorName, e.Action, e.EntityType, e.EntityId, e.Data,
+                 })
+        {
+            canonical.Append(field.Length).Append(':').Append(field).Append('|');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
+    }
+}

@@ -1,0 +1,48 @@
+using CstPortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CstPortal.Features.Audit;
+
+public sealed record AuditVerification(bool Intact, long EntriesChecked, long? FirstBrokenSequence, string Message);
+
+public sealed record AuditRow(long Sequence, DateTime At, string ActorName, string Action, string EntityType, string EntityId, string Data, string Hash);
+
+public sealed class AuditService(IDbContextFactory<CstDbContext> dbFactory)
+{
+    /// <summary>
+    /// Walks the whole chain in order and names the first entry whose link or content does not check out.
+    /// Streams the entries, so a long log is not held in memory.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var expectedPrevious = AuditLog.GenesisHash;
+        long expectedSequence = 1, count = 0;
+        await foreach (var e in db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            count++;
+            if (e.Sequence != expectedSequence)
+                return Broken(count, expectedSequence, $"Entry {expectedSequence} is missing (the next entry found is {e.Sequence}).");
+            if (e.PreviousHash != expectedPrevious)
+                return Broken(count, e.Sequence, $"Entry {e.Sequence} does not link to the entry before it.");
+            if (AuditLog.ComputeHash(e) != e.Hash)
+                return Broken(count, e.Sequence, $"Entry {e.Sequence} was changed after it was written: its content does not match its hash.");
+            expectedPrevious = e.Hash;
+            expectedSequence++;
+        }
+        return new AuditVerification(true, count, null, count == 0 ? "The audit log is empty." : $"All {count:N0} entries are intact.");
+    }
+
+    private static AuditVerification Broken(long checkedCount, long sequence, string message) =>
+        new(false, checkedCount, sequence, message);
+
+    public async Task<IReadOnlyList<AuditRow>> RecentAsync(int take = 100, string? entityId = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(entityId)) query = query.Where(e => e.EntityId == entityId);
+        return await query.OrderByDescending(e => e.Sequence).Take(Math.Clamp(take, 1, 500))
+            .Select(e => new AuditRow(e.Sequence, e.At, e.ActorName, e.Action, e.EntityType, e.EntityId, e.Data, e.Hash))
+            .ToListAsync(ct);
+    }
+}

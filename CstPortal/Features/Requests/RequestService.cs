@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CstPortal.Common;
+using CstPortal.Data;
+using CstPortal.Features.Audit;
+using CstPortal.Features.Geo;
+using CstPortal.Features.Sla;
+using CstPortal.Features.Workflow;
+using Microsoft.EntityFrameworkCore;
+
+namespace CstPortal.Features.Requests;
+
+/// <summary>What a reporter fills in.</summary>
+public sealed record SubmitInput(
+    int CategoryId, string Description, double Latitude, double Longitude, string? Address,
+    IReadOnlyDictionary<string, string>? Answers = null, string? AnonymousEmail = null);
+
+/// <summary>Submitting, reading, tracking and commenting on requests. One unit of work per method.</summary>
+public sealed class RequestService(
+    IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones, RequestEvents events)
+{
+    public const int MaxDescription = 4000;
+
+    public async Task<Result<SubmitReceipt>> SubmitAsync(SubmitInput input, Actor actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (string.IsNullOrWhiteSpace(input.Description)) return Result<SubmitReceipt>.Fail("Describe the problem.");
+        if (input.Description.Length > MaxDescription) return Result<SubmitReceipt>.Fail($"The description can be at most {MaxDescription:N0} characters.");
+        if (input.Latitude is < -90 or > 90 || input.Longitude is < -180 or > 180 || double.IsNaN(input.Latitude) || double.IsNaN(input.Longitude))
+            return Result<SubmitReceipt>.Fail("The location is not a valid point on the map.");
+        if (input.AnonymousEmail is { Length: > 0 } email && !email.Contains('@'))
+            return Result<SubmitReceipt>.Fail("The email address does not look right.");
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var category = await db.Categories.AsNoTracking().Include(c => c.Questions)
+            .SingleOrDefaultAsync(c => c.Id == input.CategoryId && c.IsActive, ct);
+        if (category is null) return Result<SubmitReceipt>.Fail("Choose a category.");
+
+        var zoneId = await zones.LocateAsync(input.Latitude, input.Longitude, ct);
+        if (zoneId is null) return Result<SubmitReceipt>.Fail("That location is outside the city's service area. Move the pin inside the city.");
+
+        var answers = CategoryAnswers.Validate(category.Questions, input.Answers ?? new Dictionary<string, string>());
+        if (!answers.Succeeded) return Result<SubmitReceipt>.Fail(answers.Error!);
+
+        string? trackingCode = null, trackingHash = null;
+        if (actor.UserId is null)
+        {
+            trackingCode = TrackingCodes.New();
+            trackingHash = TrackingCodes.Hash(trackingCode);
+        }
+
+        var policy = await db.SlaPolicies.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.CategoryId == category.Id && p.Priority == category.DefaultPriority, ct);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var request = ServiceRequest.Submit(new NewRequest(category.Id, category.DefaultPriority, input.Description,
+            input.Latitude, input.Longitude, input.Address, zoneId.Value, actor.UserId, trackingHash,
+            actor.UserId is null && !string.IsNullOrWhiteSpace(input.AnonymousEmail) ? input.AnonymousEmail.Trim() : null,
+            answers.Value!), now);
+        if (policy is not null)
+        {
+            var due = SlaClock.Compute(now, policy.ResponseHours, policy.ResolutionHours);
+            request.SetDueTimes(due.ResponseDueAt, due.ResolutionDueAt);
+        }
+        db.Requests.Add(request);
+        await db.SaveChangesAsync(ct);
+        request.AssignNumber(now.Year);
+        await AuditLog.AppendAsync(db, actor.Info, "request.submit", "ServiceRequest", request.Number,
+            new { category = category.ServiceCode, zoneId, anonymous = actor.UserId is null }, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        events.Publish(new RequestChanged(request.Number, request.Status.Code()));
+        return new SubmitReceipt(request.Number, trackingCode, request.ResponseDueAt, request.ResolutionDueAt);
+    }
+
+    public async Task<Paged<RequestSummary>> ListAsync(RequestFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Requests.AsNoTracking();
+        if (filter.Status is { } status) q = q.Where(r => r.Status == status);
+        if (filter.OpenOnly) q = q.Where(r => RequestStatusExtensions.OpenStatuses.Contains(r.Status));
+        if (filter.CategoryId is { } c) q = q.Where(r => r.CategoryId == c);
+        if (filter.ZoneId is { } z) q = q.Where(r => r.ZoneId == z);
+        if (filter.AssignedAgentId is { } a) q = q.Where(r => r.AssignedAgentId == a);
+        if (filter.ReporterUserId is { } u) q = q.Where(r => r.ReporterUserId == u);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var s = filter.Search.Trim();
+            q = q.Where(r => r.Number == s.ToUpper() || r.Description.Contains(s) || (r.Address != null && r.Address.Contains(s)));
+        }
+        var pageSize = Math.Clamp(filter.PageSize, 1, 200);
+        var page = Math.Max(1, filter.Page);
+        var total = await q.CountAsync(ct);
+        var items = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(r => new RequestSummary(r.Number, r.Category!.Name, r.Category.Group, r.Priority, r.Status,
+                db.Zones.Where(zn => zn.Id == r.ZoneId).Select(zn => zn.Name).First(), r.Address, r.CreatedAt,
+                r.ResponseDueAt, r.ResolutionDueAt, r.ResolvedAt,
+                db.Agents.Where(ag => ag.Id == r.AssignedAgentId).Select(ag => ag.DisplayName).FirstOrDefault()
+                    ?? db.Teams.Where(t => t.Id == r.AssignedTeamId).Select(t => t.Name).FirstOrDefault(),
+                r.Latitude, r.Longitude))
+            .ToListAsync(ct);
+        return new Paged<RequestSummary>(items, total, page, pageSize);
+    }
+
+    /// <summary>
+    /// A request as this viewer may see it: staff see everything, a citizen only their own requests.
+    /// Anyone else is told it does not exist (so numbers cannot be probed).
+    /// </summary>
+    public async Task<Result<RequestDetails>> GetAsync(string number, Actor viewer, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var request = await LoadAsync(db, number, ct);
+        var notFound = Result<RequestDetails>.Fail($"There is no request {number} that you can see.");
+        if (request is null) return notFound;
+        var isStaff = viewer.IsStaff;
+        if (!isStaff && (viewer.UserId is null || request.ReporterUserId != viewer.UserId)) return notFound;
+        var party = await WorkflowService.PartyOfAsync(db, request, viewer, ct);
+        return await ProjectAsync(db, request, party, isStaff, ct);
+    }
+
+    /// <summary>The public tracking view for whoever holds the request's number and secret code.</summary>
+    public async Task<Result<RequestDetails>> TrackAsync(string number, string code, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
+        if (request?.TrackingCodeHash is null || !TrackingCodes.Matches(code, request.TrackingCodeHash))
+            return Result<RequestDetails>.Fail("No request matches that number and tracking code. Check both and try again.");
+        return await ProjectAsync(db, request, Party.Reporter, isStaff: false, ct);
+    }
+
+    public async Task<Result> CommentAsync(string number, string text, Actor actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
+        if (request is null || (!actor.IsStaff && (actor.UserId is null || request.ReporterUserId != actor.UserId)))
+            return Result.Fail($"There is no request {number} that you can comment on.");
+        var outcome = request.AddComment(actor.Info, text, now);
+        if (!outcome.Succeeded) return outcome;
+        await AuditLog.AppendAsync(db, actor.Info, "request.comment", "ServiceRequest", number, new { length = text.Length }, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        events.Publish(new RequestChanged(number, request.Status.Code()));
+        return Result.Ok();
+    }
+
+    /// <summary>The agent record of a user, if they are a field agent.</summary>
+    public async Task<int?> AgentIdOfAsync(string? userId, CancellationToken ct = default)
+    {
+        if (userId is null) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Agents.Where(a => a.UserId == userId).Select(a => (int?)a.Id).SingleOrDefaultAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<CategoryOption>> CategoriesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Categories.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.Group).ThenBy(c => c.Name)
+            .Select(c => new CategoryOption(c.Id, c.Name, c.Group, c.DefaultPriority)).ToListAsync(ct);
+    }
+
+    /// <summary>Agents (with their open workload) and teams that a request can be assigned to.</summary>
+    public async Task<IReadOnlyList<AssigneeOption>> AssigneesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var open = new[] { RequestStatus.Assigned, RequestStatus.InProgress };
+        var agents = await db.Agents.AsNoTracking().Where(a => a.IsActive && a.Team!.IsActive)
+            .OrderBy(a => a.Team!.Name).ThenBy(a => a.DisplayName)
+            .Select(a => new AssigneeOption(a.Id, a.TeamId, a.DisplayName + " — " + a.Team!.Name,
+                db.Requests.Count(r => r.AssignedAgentId == a.Id && open.Contains(r.Status)), a.Capacity))
+            .ToListAsync(ct);
+        var teams = await db.Teams.AsNoTracking().Where(t => t.IsActive).OrderBy(t => t.Name)
+            .Select(t => new AssigneeOption(null, t.Id, t.Name + " (team queue)", 0, 0)).ToListAsync(ct);
+        return [.. teams, .. agents];
+    }
+
+    private static Task<ServiceRequest?> LoadAsync(CstDbContext db, string number, CancellationToken ct) =>
+        db.Requests.AsNoTracking().AsSplitQuery()
+            .Include(r => r.Category).Include(r => r.History).Include(r => r.Comments).Include(r => r.InternalNotes)
+            .Include(r => r.Milestones).Include(r => r.Answers)
+            .SingleOrDefaultAsync(r => r.Number == number, ct);
+
+    private async Task<Result<RequestDetails>> ProjectAsync(CstDbContext db, ServiceRequest r, Party party, bool isStaff, CancellationToken ct)
+    {
+        var zoneName = await db.Zones.Where(z => z.Id == r.ZoneId).Select(z => z.Name).SingleAsync(ct);
+        var team = r.AssignedTeamId is { } t ? await db.Teams.Where(x => x.Id == t).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
+        var agent = r.AssignedAgentId is { } a ? await db.Agents.Where(x => x.Id == a).Select(x => x.DisplayName).SingleOrDefaultAsync(ct) : null;
+        var master = r.MasterRequestId is { } m ? await db.Requests.Where(x => x.Id == m).Select(x => x.Number).SingleOrDefaultAsync(ct) : null;
+        var reporter = isStaff && r.ReporterUserId is { } u
+            ? await db.Users.Where(x => x.Id == u).Select(x => x.DisplayName + " <" + x.Email + ">").SingleOrDefaultAsync(ct)
+            : isStaff ? (r.ReporterEmail is null ? "Anonymous" : $"Anonymous <{r.ReporterEmail}>") : null;
+        var questions = await db.CategoryQuestions.AsNoTracking().Where(q => q.CategoryId == r.CategoryId)
+            .ToDictionaryAsync(q => q.Code, q => q.Prompt, ct);
+
+        var timeline = new List<TimelineEntry>();
+        timeline.AddRange(r.History.Select(h => new TimelineEntry(h.At, "status",
+            h.From is null ? "Reported" : StatusTitle(h.To, h.Action),
+            h.Note is not null && (isStaff || h.Action is nameof(WorkflowAction.Resolve) or nameof(WorkflowAction.Reopen)) ? h.Note : null,
+            isStaff ? h.ActorName : null)));
+        timeline.AddRange(r.Milestones.Where(ms => ms.Kind == MilestoneKind.Arrived)
+            .Select(ms => new TimelineEntry(ms.At, "milestone", "Crew arrived on site", null, null)));
+        timeline.AddRange(r.Comments.Select(c => new TimelineEntry(c.At, "comment", "Comment", c.Text, isStaff ? c.AuthorName : null)));
+        timeline.Sort((x, y) => x.At.CompareTo(y.At));
+
+        var notes = isStaff
+            ? r.InternalNotes.OrderBy(n => n.At).Select(n => new TimelineEntry(n.At, "note", "Internal note", n.Text, n.AuthorName)).ToList()
+            : [];
+        var answers = r.Answers.Select(x => new KeyValuePair<string, string>(questions.GetValueOrDefault(x.QuestionCode, x.QuestionCode), x.Value)).ToList();
+        var actions = TransitionRules.AvailableActions(r.Status, party);
+        var canArrive = (party & Party.AssignedAgent) != 0 && r.Status is RequestStatus.Assigned or RequestStatus.InProgress
+            && r.Milestones.All(x => x.Kind != MilestoneKind.Arrived);
+
+        return new RequestDetails(r.Number, r.Version, r.Status, r.Category!.Name, r.Category.Group, r.CategoryId, r.Priority,
+            r.Description, r.Latitude, r.Longitude, r.Address, zoneName, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt,
+            r.AssignedAt, r.ResolvedAt, team, agent, r.ResolutionNote, r.CloseReason, master, r.SupporterCount, answers,
+            timeline, notes, reporter, actions, canArrive);
+    }
+
+    private static string StatusTitle(RequestStatus to, string action) => action switch
+    {
+        nameof(WorkflowAction.Triage) => "Reviewed by the city",
+        nameof(WorkflowAction.Assign) => "Assigned to a crew",
+        nameof(WorkflowAction.Unassign) => "Returned to the queue",
+        nameof(WorkflowAction.Start) => "Work started",
+        nameof(WorkflowAction.Resolve) => "Resolved",
+        nameof(WorkflowAction.Reopen) => "Reopened",
+        nameof(WorkflowAction.Close) => "Closed",
+        nameof(WorkflowAction.CloseWithReason) => "Closed",
+        _ => TransitionRules.Describe(to),
+    };
+}
+
+/// <summary>Secret codes that let an anonymous reporter follow a request. Only their hash is stored.</summary>
+public static class TrackingCodes
+{
+    private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    public static string New()
+    {
+        Span<char> chars = stackalloc char[12];
+        for (var i = 0; i < chars.Length; i++) chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+        return new string(chars);
+    }
+
+    public static string Hash(string code) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(code))));
+
+    public static bool Matches(string code, string hash) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(code)), Encoding.ASCII.GetBytes(hash));
+
+    private static string Normalize(string code) => code.Trim().Replace("-", "").Replace(" ", "").ToUpperInvariant();
+}
+
+/// <summary>Checks answers to a category's extra questions (the same rules on the form and the server).</summary>
+public static class CategoryAnswers
+{
+    public static Result<IReadOnlyDictionary<string, string>> Validate(IReadOnlyCollection<CategoryQuestion> questions, IReadOnlyDictionary<string, string> answers)
+    {
+        var clean = new Dictionary<string, string>();
+        foreach (var q in questions.OrderBy(q => q.Order))
+        {
+            var value = answers.GetValueOrDefault(q.Code)?.Trim();
+            if (string.IsNullOrEmpty(value))
+            {
+                if (q.Required) return Fail($"Answer the question \"{q.Prompt}\".");
+                continue;
+            }
+            switch (q.Type)
+            {
+                case QuestionType.Number when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _):
+                    return Fail($"\"{q.Prompt}\" needs a number.");
+                case QuestionType.SingleChoice when q.Choices().All(c => c.Key != value):
+                    return Fail($"Choose one of the offered answers for \"{q.Prompt}\".");
+                case QuestionType.MultipleChoice when value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Any(v => q.Choices().All(c => c.Key != v)):
+                    return Fail($"Choose only offered answers for \"{q.Prompt}\".");
+                case QuestionType.Text when value.Length > 1000:
+                    return Fail($"The answer to \"{q.Prompt}\" can be at most 1,000 characters.");
+            }
+            clean[q.Code] = value;
+        }
+        var unknown = answers.Keys.FirstOrDefault(k => questions.All(q => q.Code != k));
+        if (unknown is not null) return Fail($"\"{unknown}\" is not a question of this category.");
+        return Result<IReadOnlyDictionary<string, string>>.Ok(clean);
+    }
+
+    private static Result<IReadOnlyDictionary<string, string>> Fail(string message) => Result<IReadOnlyDictionary<string, string>>.Fail(message);
+}

@@ -1,0 +1,175 @@
+using CstPortal.Common;
+using CstPortal.Data;
+using CstPortal.Features.Audit;
+using CstPortal.Features.Requests;
+using CstPortal.Features.Sla;
+using Microsoft.EntityFrameworkCore;
+
+namespace CstPortal.Features.Workflow;
+
+/// <summary>What a person asks the workflow to do, as a form or API would send it.</summary>
+public sealed record TransitionInput(WorkflowAction Action)
+{
+    public int? CategoryId { get; init; }
+    public Priority? Priority { get; init; }
+    public int? TeamId { get; init; }
+    public int? AgentId { get; init; }
+    public string? Reason { get; init; }
+    public string? ResolutionNote { get; init; }
+    public CloseReason? CloseReason { get; init; }
+    public string? MasterNumber { get; init; }
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+}
+
+/// <summary>
+/// Runs workflow actions: one unit of work each, with the status history row and the audit entry
+/// saved in the same transaction as the change. The caller passes the version it saw; if the request
+/// changed since, nothing is saved and the caller is told.
+/// </summary>
+public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, RequestEvents events)
+{
+    public const string ChangedByOthers =
+        "This request was changed by someone else a moment ago. Its current state is shown now; check it and try again.";
+
+    public async Task<Result> ApplyAsync(string number, long expectedVersion, TransitionInput input, Actor actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
+        if (request is null) return Result.Fail($"There is no request {number}.");
+        if (request.Version != expectedVersion) return Result.Fail(ChangedByOthers);
+
+        var party = await PartyOfAsync(db, request, actor, ct);
+        var command = await BuildCommandAsync(db, request, input, now, ct);
+        if (!command.Succeeded) return Result.Fail(command.Error!);
+
+        var from = request.Status;
+        var outcome = request.Transition(command.Value!, party, actor.Info, now);
+        if (!outcome.Succeeded) return outcome;
+
+        if (input.Action == WorkflowAction.CloseWithReason && input.CloseReason == CloseReason.Duplicate)
+            await db.Requests.Where(r => r.Id == command.Value!.MasterRequestId)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.SupporterCount, r => r.SupporterCount + 1), ct);
+
+        await AuditLog.AppendAsync(db, actor.Info, "request." + input.Action.ToString().ToLowerInvariant(), "ServiceRequest", number,
+            new
+            {
+                from = from.Code(), to = request.Status.Code(), input.CategoryId, priority = input.Priority?.ToString(),
+                input.TeamId, input.AgentId, input.Reason, input.ResolutionNote, closeReason = input.CloseReason?.ToString(), input.MasterNumber,
+            }, now, ct);
+
+        db.Entry(request).Property(r => r.Version).OriginalValue = expectedVersion;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result.Fail(ChangedByOthers);
+        }
+        events.Publish(new RequestChanged(number, request.Status.Code()));
+        return Result.Ok();
+    }
+
+    /// <summary>The assigned agent records arriving on site (before starting work).</summary>
+    public async Task<Result> RecordArrivalAsync(string number, long expectedVersion, Actor actor, double? latitude, double? longitude, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var request = await db.Requests.Include(r => r.Milestones).SingleOrDefaultAsync(r => r.Number == number, ct);
+        if (request is null) return Result.Fail($"There is no request {number}.");
+        if (request.Version != expectedVersion) return Result.Fail(ChangedByOthers);
+
+        var outcome = request.RecordArrival(await PartyOfAsync(db, request, actor, ct), actor.Info, now, latitude, longitude);
+        if (!outcome.Succeeded) return outcome;
+        await AuditLog.AppendAsync(db, actor.Info, "request.arrived", "ServiceRequest", number, new { latitude, longitude }, now, ct);
+        db.Entry(request).Property(r => r.Version).OriginalValue = expectedVersion;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result.Fail(ChangedByOthers);
+        }
+        events.Publish(new RequestChanged(number, request.Status.Code()));
+        return Result.Ok();
+    }
+
+    /// <summary>Who the actor is with respect to this request: from their roles and their relation to it.</summary>
+    public static async Task<Party> PartyOfAsync(CstDbContext db, ServiceRequest request, Actor actor, CancellationToken ct)
+    {
+        var party = Party.None;
+        if (actor.IsSystem) party |= Party.System;
+        if (actor.IsIn(Roles.Dispatcher)) party |= Party.Dispatcher;
+        if (actor.IsIn(Roles.Supervisor)) party |= Party.Supervisor;
+        if (actor.UserId is { } userId)
+        {
+            if (request.ReporterUserId == userId) party |= Party.Reporter;
+            if (actor.IsIn(Roles.Agent) && request.AssignedAgentId is { } agentId &&
+                await db.Agents.AnyAsync(a => a.Id == agentId && a.UserId == userId, ct))
+                party |= Party.AssignedAgent;
+        }
+        return party;
+    }
+
+    private static async Task<Result<TransitionCommand>> BuildCommandAsync(CstDbContext db, ServiceRequest request, TransitionInput input, DateTime now, CancellationToken ct)
+    {
+        var facts = new TransitionFacts
+        {
+            Reason = input.Reason, ResolutionNote = input.ResolutionNote, CloseReason = input.CloseReason, Now = now,
+        };
+        var command = new TransitionCommand(input.Action, facts) { Latitude = input.Latitude, Longitude = input.Longitude };
+
+        switch (input.Action)
+        {
+            case WorkflowAction.Triage:
+            {
+                var categoryId = input.CategoryId ?? request.CategoryId;
+                var priority = input.Priority ?? request.Priority;
+                var confirmed = Enum.IsDefined(priority) && await db.Categories.AnyAsync(c => c.Id == categoryId && c.IsActive, ct);
+                var policy = await db.SlaPolicies.AsNoTracking().SingleOrDefaultAsync(p => p.CategoryId == categoryId && p.Priority == priority, ct);
+                var due = policy is null ? null : SlaClock.Compute(request.CreatedAt, policy.ResponseHours, policy.ResolutionHours);
+                return command with
+                {
+                    Facts = facts with { CategoryAndPriorityConfirmed = confirmed },
+                    CategoryId = categoryId, Priority = priority,
+                    ResponseDueAt = due?.ResponseDueAt, ResolutionDueAt = due?.ResolutionDueAt,
+                };
+            }
+            case WorkflowAction.Assign:
+            {
+                int? teamId = input.TeamId;
+                var active = false;
+                if (input.AgentId is { } agentId)
+                {
+                    var agent = await db.Agents.AsNoTracking().Where(a => a.Id == agentId)
+                        .Select(a => new { a.IsActive, a.TeamId, TeamActive = a.Team!.IsActive }).SingleOrDefaultAsync(ct);
+                    active = agent is { IsActive: true, TeamActive: true };
+                    teamId = agent?.TeamId;
+                }
+                else if (teamId is { } t)
+                {
+                    active = await db.Teams.AnyAsync(x => x.Id == t && x.IsActive, ct);
+                }
+                return command with { Facts = facts with { AssigneeIsActive = active }, TeamId = teamId, AgentId = input.AgentId };
+            }
+            case WorkflowAction.CloseWithReason when input.CloseReason == CloseReason.Duplicate:
+            {
+                var master = string.IsNullOrWhiteSpace(input.MasterNumber) ? null
+                    : await db.Requests.AsNoTracking().Where(r => r.Number == input.MasterNumber.Trim())
+                        .Select(r => new { r.Id, r.CloseReason }).SingleOrDefaultAsync(ct);
+                var valid = master is not null && master.Id != request.Id && master.CloseReason != CloseReason.Duplicate;
+                return command with { Facts = facts with { MasterRequestIsValid = valid }, MasterRequestId = master?.Id };
+            }
+            default:
+                return command;
+        }
+    }
+}

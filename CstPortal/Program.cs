@@ -1,0 +1,114 @@
+using CstPortal.Common;
+using CstPortal.Components;
+using CstPortal.Components.Account;
+using CstPortal.Data;
+using CstPortal.Data.DemoCity;
+using CstPortal.Features.Audit;
+using CstPortal.Features.Geo;
+using CstPortal.Features.Requests;
+using CstPortal.Features.Workflow;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseRootAppSettings();
+// Serve package assets (MudBlazor, the framework's scripts) from the build output in every
+// environment, so `dotnet run` works outside Development too; a published app has them in wwwroot.
+builder.WebHost.UseStaticWebAssets();
+
+builder.Services.Configure<CstOptions>(builder.Configuration.GetSection(CstOptions.Section));
+builder.Services.AddSingleton(TimeProvider.System);
+
+// Data: one short-lived context per operation. The data directory is read when the first context is
+// made, so test hosts and environment variables can move it.
+builder.Services.AddDbContextFactory<CstDbContext>((sp, options) =>
+{
+    var dataDirectory = sp.GetRequiredService<IOptions<CstOptions>>().Value
+        .ResolveDataDirectory(sp.GetRequiredService<IWebHostEnvironment>().ContentRootPath);
+    Directory.CreateDirectory(dataDirectory);
+    options.UseSqlite(DatabaseSetup.SqliteConnectionString(dataDirectory));
+});
+// Identity's stores want a scoped context: give them one made by the same factory.
+builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContext());
+
+// Keys that protect sign-in cookies live with the data, so sessions survive a restart.
+builder.Services.AddDataProtection().SetApplicationName("CstPortal");
+builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>, DataProtectionKeysInDataDirectory>();
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+
+builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddScoped<IdentityRedirectManager>();
+builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+builder.Services.AddAuthentication(options =>
+    {
+        options.DefaultScheme = IdentityConstants.ApplicationScheme;
+        options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+    })
+    .AddIdentityCookies();
+builder.Services.AddAuthorization();
+builder.Services.AddIdentityCore<ApplicationUser>(options =>
+    {
+        options.SignIn.RequireConfirmedAccount = true;
+        options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+        // Length over composition (NIST SP 800-63B): at least 8 characters, long passphrases welcome.
+        options.Password.RequiredLength = 8;
+        options.Password.RequireDigit = false;
+        options.Password.RequireLowercase = false;
+        options.Password.RequireUppercase = false;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Password.RequiredUniqueChars = 1;
+        options.Lockout.AllowedForNewUsers = true;
+        options.Lockout.MaxFailedAccessAttempts = 5;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        options.User.RequireUniqueEmail = true;
+    })
+    .AddRoles<IdentityRole>()
+    .AddEntityFrameworkStores<CstDbContext>()
+    .AddSignInManager()
+    .AddClaimsPrincipalFactory<CstClaimsFactory>()
+    .AddDefaultTokenProviders();
+builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+
+// Features
+builder.Services.AddSingleton<RequestEvents>();
+builder.Services.AddSingleton<ZoneDirectory>();
+builder.Services.AddScoped<RequestService>();
+builder.Services.AddScoped<WorkflowService>();
+builder.Services.AddScoped<AuditService>();
+builder.Services.AddScoped<DemoCitySeeder>();
+
+var app = builder.Build();
+
+await DatabaseSetup.InitializeAsync(app.Services);
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseRequestLocalization(new RequestLocalizationOptions()
+    .SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAdditionalIdentityEndpoints();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var url in app.Urls)
+        app.Logger.LogInformation("CstPortal is running: open {Url}", url);
+});
+
+app.Run();
+
+public partial class Program;
