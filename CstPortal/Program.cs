@@ -2,11 +2,6 @@ using CstPortal.Common;
 using CstPortal.Components;
 using CstPortal.Components.Account;
 using CstPortal.Data;
-using CstPortal.Data.DemoCity;
-using CstPortal.Features.Audit;
-using CstPortal.Features.Geo;
-using CstPortal.Features.Requests;
-using CstPortal.Features.Workflow;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -54,36 +49,10 @@ builder.Services.AddAuthentication(options =>
     })
     .AddIdentityCookies();
 builder.Services.AddAuthorization();
-builder.Services.AddIdentityCore<ApplicationUser>(options =>
-    {
-        options.SignIn.RequireConfirmedAccount = true;
-        options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
-        // Length over composition (NIST SP 800-63B): at least 8 characters, long passphrases welcome.
-        options.Password.RequiredLength = 8;
-        options.Password.RequireDigit = false;
-        options.Password.RequireLowercase = false;
-        options.Password.RequireUppercase = false;
-        options.Password.RequireNonAlphanumeric = false;
-        options.Password.RequiredUniqueChars = 1;
-        options.Lockout.AllowedForNewUsers = true;
-        options.Lockout.MaxFailedAccessAttempts = 5;
-        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-        options.User.RequireUniqueEmail = true;
-    })
-    .AddRoles<IdentityRole>()
-    .AddEntityFrameworkStores<CstDbContext>()
-    .AddSignInManager()
-    .AddClaimsPrincipalFactory<CstClaimsFactory>()
-    .AddDefaultTokenProviders();
+builder.Services.AddCstIdentity().AddSignInManager().AddDefaultTokenProviders();
 builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
-// Features
-builder.Services.AddSingleton<RequestEvents>();
-builder.Services.AddSingleton<ZoneDirectory>();
-builder.Services.AddScoped<RequestService>();
-builder.Services.AddScoped<WorkflowService>();
-builder.Services.AddScoped<AuditService>();
-builder.Services.AddScoped<DemoCitySeeder>();
+builder.Services.AddCstFeatures();
 
 var app = builder.Build();
 

@@ -87,7 +87,10 @@ public sealed class DemoRequestGenerator
 
         var life = new Life(createdAt, now, reporter);
         var agents = _agentsByTeam.GetValueOrDefault(category.TeamId) ?? [];
-        var agent = agents.Length > 0 ? agents[_rng.Next(agents.Length)] : null;
+        // The documented demo agent gets a good share of the work, so signing in as them shows some.
+        var agent = agents.Length == 0 ? null
+            : agents[0].Name == DemoAgentName && _rng.NextDouble() < 0.5 ? agents[0]
+            : agents[_rng.Next(agents.Length)];
         const string dispatcher = "Dana Dispatcher";
 
         DateTime? triagedAt = null, assignedAt = null, startedAt = null, resolvedAt = null, closedAt = null;
@@ -96,7 +99,8 @@ public sealed class DemoRequestGenerator
         int? teamId = null, agentId = null, masterId = null;
         var status = RequestStatus.New;
 
-        var t = createdAt.AddHours(Exp(2.5 * factor));
+        // Dispatchers triage during office hours (08:00–18:00): night-time reports wait for the morning.
+        var t = OfficeHours(createdAt.AddHours(Exp(2.5 * factor)));
         if (life.Happens(t, RequestStatus.New, RequestStatus.Triaged, "Triage", dispatcher, null))
         {
             status = RequestStatus.Triaged;
@@ -227,6 +231,15 @@ public sealed class DemoRequestGenerator
 
     private (double, double) Near((double Lat, double Lng) p, double spread) =>
         (p.Lat + (_rng.NextDouble() - 0.5) * spread, p.Lng + (_rng.NextDouble() - 0.5) * spread * 1.3);
+
+    private const string DemoAgentName = "Amir Agent";
+
+    private DateTime OfficeHours(DateTime t)
+    {
+        if (t.Hour >= 8 && t.Hour < 18) return t;
+        var morning = t.Date.AddHours(t.Hour >= 18 ? 32 : 8);
+        return morning.AddMinutes(_rng.Next(0, 90));
+    }
 
     private double Exp(double mean) => -mean * Math.Log(1 - _rng.NextDouble());
 

@@ -1,0 +1,50 @@
+using CstPortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CstPortal.Tests.Browser;
+
+/// <summary>The real app on 127.0.0.1 and Debian's Chromium driven by Playwright, shared by the browser tests.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private readonly CstAppFactory _app = new();
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = default!;
+    public string BaseUrl { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        BaseUrl = _app.StartOnLoopback();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CST_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        // Map tiles come from the internet, which tests do not reach: answer them empty at once.
+        await context.RouteAsync("https://tile.openstreetmap.org/**", route => route.AbortAsync());
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        _playwright?.Dispose();
+        await _app.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

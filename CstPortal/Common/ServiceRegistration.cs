@@ -1,0 +1,46 @@
+using CstPortal.Data;
+using CstPortal.Data.DemoCity;
+using CstPortal.Features.Audit;
+using CstPortal.Features.Geo;
+using CstPortal.Features.Requests;
+using CstPortal.Features.Workflow;
+using Microsoft.AspNetCore.Identity;
+
+namespace CstPortal.Common;
+
+/// <summary>The app's services, in one place the tests reuse (so a test host is the app, not a copy of it).</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddCstFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton<RequestEvents>();
+        services.AddSingleton<ZoneDirectory>();
+        services.AddSingleton<RequestService>();
+        services.AddSingleton<WorkflowService>();
+        services.AddSingleton<AuditService>();
+        services.AddScoped<DemoCitySeeder>();
+        return services;
+    }
+
+    /// <summary>Users and roles: password and lockout rules for everyone, staff and citizens alike.</summary>
+    public static IdentityBuilder AddCstIdentity(this IServiceCollection services) =>
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = true;
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                // Length over composition (NIST SP 800-63B): at least 8 characters, long passphrases welcome.
+                options.Password.RequiredLength = 8;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<CstDbContext>()
+            .AddClaimsPrincipalFactory<CstClaimsFactory>();
+}
