@@ -72,11 +72,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 
-app.Lifetime.ApplicationStarted.Register(() =>
-{
-    foreach (var url in app.Urls)
-        app.Logger.LogInformation("CstPortal is running: open {Url}", url);
-});
+app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 
 app.Run();
 

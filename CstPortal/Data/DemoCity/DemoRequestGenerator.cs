@@ -172,7 +172,7 @@ public sealed class DemoRequestGenerator
             createdAt, triagedAt, assignedAt, startedAt, resolvedAt, closedAt, responseDue, resolutionDue, teamId, agentId,
             resolutionNote, closeReason, masterId);
         request.Milestones.AddRange(life.Milestones);
-        AddComments(request, createdAt, life.LastAt, reporter, agent);
+        AddComments(request, createdAt, life.LastAt, reporter, agentId is null ? null : agent);
         if (resolvedAt is { } done && _rng.NextDouble() < 0.45)
         {
             var stars = _rng.NextDouble() switch { < 0.05 => 1, < 0.12 => 2, < 0.30 => 3, < 0.60 => 4, _ => 5 };
