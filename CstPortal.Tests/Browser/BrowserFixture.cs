@@ -10,6 +10,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;
+    /// <summary>The running app's services, to arrange data through the app's own feature services.</summary>
+    public IServiceProvider AppServices => _app.Services;
     public string BaseUrl { get; private set; } = "";
 
     public async Task InitializeAsync()
