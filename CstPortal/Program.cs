@@ -53,6 +53,7 @@ builder.Services.AddCstIdentity().AddSignInManager().AddDefaultTokenProviders();
 builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
 builder.Services.AddCstFeatures();
+builder.Services.AddCstJobs(builder.Configuration);
 
 var app = builder.Build();
 

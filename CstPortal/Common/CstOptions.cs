@@ -17,6 +17,9 @@ public sealed class CstOptions
     /// <summary>Seed of the demo city's random generator: the same seed makes the same city.</summary>
     public int DemoSeed { get; set; } = 20261124;
 
+    /// <summary>Resolved requests close by themselves this many days after resolution, unless reopened.</summary>
+    public int AutoCloseDays { get; set; } = 7;
+
     public string ResolveDataDirectory(string contentRoot) =>
         Path.GetFullPath(Path.IsPathRooted(DataDirectory) ? DataDirectory : Path.Combine(contentRoot, DataDirectory));
 }

@@ -1,6 +1,7 @@
 using CstPortal.Data;
 using CstPortal.Data.DemoCity;
 using CstPortal.Features.Audit;
+using CstPortal.Features.Duplicates;
 using CstPortal.Features.Geo;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Workflow;
@@ -18,6 +19,7 @@ public static class ServiceRegistration
         services.AddSingleton<RequestService>();
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<AuditService>();
+        services.AddSingleton<DuplicateFinder>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

@@ -1,6 +1,7 @@
 using CstPortal.Features.Assignment;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Geo;
+using CstPortal.Features.Notifications;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Sla;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -31,6 +32,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -140,6 +142,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasIndex(p => new { p.CategoryId, p.Priority }).IsUnique();
             e.HasOne<Category>().WithMany().HasForeignKey(p => p.CategoryId);
         });
+        ConfigureNotifications(b);
         b.Entity<AuditEntry>(e =>
         {
             e.HasIndex(a => a.Sequence).IsUnique();
@@ -152,6 +155,22 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.Property(a => a.Hash).HasMaxLength(64);
         });
     }
+
+    private static void ConfigureNotifications(ModelBuilder b) =>
+        b.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("OutboxMessages");
+            e.Property(m => m.Subject).HasMaxLength(300);
+            e.Property(m => m.Body).HasMaxLength(8000);
+            e.Property(m => m.RecipientEmail).HasMaxLength(256);
+            e.Property(m => m.RequestNumber).HasMaxLength(40);
+            e.Property(m => m.DeduplicationKey).HasMaxLength(200);
+            e.Property(m => m.LastError).HasMaxLength(2000);
+            e.HasIndex(m => m.DeduplicationKey).IsUnique();
+            // The dispatcher's query: unsent messages due now; the bell's query: a user's unread in-app messages.
+            e.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+            e.HasIndex(m => new { m.RecipientUserId, m.Channel, m.ReadAt });
+        });
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),

@@ -217,3 +217,35 @@ public class WorkflowServiceTests : IAsyncLifetime
         Assert.Null(request.ResolvedAt);
     }
 }
+
+public class AutoCloseTests : IAsyncLifetime
+{
+    private TestCity _city = default!;
+
+    public async Task InitializeAsync() => _city = await TestCity.CreateAsync();
+    public async Task DisposeAsync() => await _city.DisposeAsync();
+
+    [Fact]
+    public async Task Resolved_requests_close_by_themselves_after_seven_days_once()
+    {
+        var cutoff = TestCity.Now.UtcDateTime.AddDays(-7);
+        List<string> due, notYet;
+        await using (var db = _city.Db())
+        {
+            due = await db.Requests.Where(r => r.Status == RequestStatus.Resolved && r.ResolvedAt <= cutoff).Select(r => r.Number).ToListAsync();
+            notYet = await db.Requests.Where(r => r.Status == RequestStatus.Resolved && r.ResolvedAt > cutoff).Select(r => r.Number).ToListAsync();
+        }
+        Assert.NotEmpty(notYet);
+        var workflow = _city.Get<WorkflowService>();
+
+        var first = await workflow.AutoCloseResolvedAsync();
+        var second = await workflow.AutoCloseResolvedAsync();
+
+        Assert.Equal(due.Count, first);
+        Assert.Equal(0, second);
+        await using var check = _city.Db();
+        Assert.Equal(due.Count, await check.Requests.CountAsync(r => due.Contains(r.Number) && r.Status == RequestStatus.Closed));
+        Assert.Equal(notYet.Count, await check.Requests.CountAsync(r => notYet.Contains(r.Number) && r.Status == RequestStatus.Resolved));
+        Assert.True(await check.StatusChanges.AnyAsync(h => h.ActorName == "System (auto-close)"));
+    }
+}

@@ -4,6 +4,7 @@ using CstPortal.Features.Audit;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Sla;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CstPortal.Features.Workflow;
 
@@ -27,7 +28,7 @@ public sealed record TransitionInput(WorkflowAction Action)
 /// saved in the same transaction as the change. The caller passes the version it saw; if the request
 /// changed since, nothing is saved and the caller is told.
 /// </summary>
-public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, RequestEvents events)
+public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, RequestEvents events, IOptions<CstOptions> options)
 {
     public const string ChangedByOthers =
         "This request was changed by someone else a moment ago. Its current state is shown now; check it and try again.";
@@ -73,6 +74,30 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         }
         events.Publish(new RequestChanged(number, request.Status.Code()));
         return Result.Ok();
+    }
+
+    /// <summary>
+    /// Closes every request resolved at least AutoCloseDays ago, each as its own unit of work through the
+    /// workflow (as the system). Safe to run twice: a request closed, reopened or changed meanwhile is skipped.
+    /// </summary>
+    public async Task<int> AutoCloseResolvedAsync(CancellationToken ct = default)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.AutoCloseDays);
+        List<(string Number, long Version)> due;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            due = (await db.Requests.AsNoTracking()
+                    .Where(r => r.Status == RequestStatus.Resolved && r.ResolvedAt <= cutoff)
+                    .OrderBy(r => r.ResolvedAt).Take(1000)
+                    .Select(r => new { r.Number, r.Version }).ToListAsync(ct))
+                .Select(r => (r.Number, r.Version)).ToList();
+        }
+        var system = Actor.System("auto-close");
+        var closed = 0;
+        foreach (var (number, version) in due)
+            if ((await ApplyAsync(number, version, new TransitionInput(WorkflowAction.Close), system, ct)).Succeeded)
+                closed++;
+        return closed;
     }
 
     /// <summary>The assigned agent records arriving on site (before starting work).</summary>

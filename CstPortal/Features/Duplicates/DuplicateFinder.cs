@@ -1,0 +1,33 @@
+using CstPortal.Data;
+using CstPortal.Features.Workflow;
+using Microsoft.EntityFrameworkCore;
+
+namespace CstPortal.Features.Duplicates;
+
+/// <summary>Finds open requests that may be the same problem: a bounding-box query on indexed columns, then the pure scoring.</summary>
+public sealed class DuplicateFinder(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<DuplicateScoring.Match>> FindAsync(int categoryId, double latitude, double longitude,
+        string? description, string? excludeNumber = null, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var radius = await db.Categories.Where(c => c.Id == categoryId).Select(c => (int?)c.DuplicateRadiusMeters).SingleOrDefaultAsync(ct);
+        if (radius is null) return [];
+
+        // Degrees that cover the radius: latitude is uniform; longitude shrinks towards the poles.
+        var dLat = radius.Value / 111_320.0;
+        var dLng = radius.Value / (111_320.0 * Math.Max(0.01, Math.Cos(latitude * Math.PI / 180)));
+        var since = now - DuplicateScoring.MaxAge;
+        var open = RequestStatusExtensions.OpenStatuses;
+        var candidates = await db.Requests.AsNoTracking()
+            .Where(r => r.CategoryId == categoryId && open.Contains(r.Status) && r.CreatedAt >= since
+                        && r.Latitude >= latitude - dLat && r.Latitude <= latitude + dLat
+                        && r.Longitude >= longitude - dLng && r.Longitude <= longitude + dLng
+                        && r.Number != excludeNumber)
+            .Select(r => new DuplicateScoring.Candidate(r.Number, r.CategoryId, r.Latitude, r.Longitude, r.Description, r.CreatedAt))
+            .Take(500)
+            .ToListAsync(ct);
+        return DuplicateScoring.Rank(new DuplicateScoring.Probe(categoryId, latitude, longitude, description ?? "", radius.Value), candidates, now);
+    }
+}

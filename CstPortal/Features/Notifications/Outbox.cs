@@ -1,0 +1,19 @@
+using CstPortal.Data;
+
+namespace CstPortal.Features.Notifications;
+
+/// <summary>Queues notifications inside the caller's unit of work; they are saved with the change that causes them.</summary>
+public static class Outbox
+{
+    public static void Enqueue(CstDbContext db, DateTime now, NotificationChannel channel, string subject, string body,
+        string? recipientUserId = null, string? recipientEmail = null, string? requestNumber = null, string? deduplicationKey = null)
+    {
+        if (recipientUserId is null && recipientEmail is null)
+            throw new ArgumentException("A notification needs a recipient.");
+        db.Outbox.Add(new OutboxMessage
+        {
+            CreatedAt = now, Channel = channel, Subject = subject, Body = body, RecipientUserId = recipientUserId,
+            RecipientEmail = recipientEmail, RequestNumber = requestNumber, DeduplicationKey = deduplicationKey, NextAttemptAt = now,
+        });
+    }
+}
