@@ -2,6 +2,7 @@ using CstPortal.Common;
 using CstPortal.Components;
 using CstPortal.Components.Account;
 using CstPortal.Data;
+using CstPortal.Features.Geo;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -72,6 +73,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapGeoFeeds();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 

@@ -20,6 +20,7 @@ public static class ServiceRegistration
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<DuplicateFinder>();
+        services.AddSingleton<GeoFeedService>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

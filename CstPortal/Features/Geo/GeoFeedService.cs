@@ -1,0 +1,118 @@
+using CstPortal.Data;
+using CstPortal.Features.Analytics;
+using CstPortal.Features.Requests;
+using CstPortal.Features.Workflow;
+using Microsoft.EntityFrameworkCore;
+
+namespace CstPortal.Features.Geo;
+
+/// <summary>One request on a map. Public fields only unless <see cref="Staff"/> is set.</summary>
+public sealed record GeoPoint(string Number, double Latitude, double Longitude, string CategoryCode, string CategoryName,
+    RequestStatus Status, DateTime CreatedAt, StaffGeoFields? Staff);
+
+/// <summary>What staff also see on a map point.</summary>
+public sealed record StaffGeoFields(Priority Priority, int ZoneId, DateTime? ResolutionDueAt, bool Overdue);
+
+public sealed record GeoPage(IReadOnlyList<GeoPoint> Items, int Total, int Page, int PageSize);
+
+/// <summary>A zone with its counts of open and overdue requests (for the filter given).</summary>
+public sealed record ZoneCount(int ZoneId, string Code, string Name, int Open, int Overdue, string BoundaryGeoJson)
+{
+    public double OverdueShare => Open == 0 ? 0 : (double)Overdue / Open;
+}
+
+/// <summary>An aggregated heat cell: the mean position of its requests, how many, and their summed weight.</summary>
+public sealed record HeatCell(double Latitude, double Longitude, int Count, double Weight);
+
+public sealed record HeatGrid(int Zoom, double CellDegrees, IReadOnlyList<HeatCell> Cells, int Total, double MaxWeight);
+
+public enum HeatWeight { Count, Priority, Age }
+
+public sealed record NamedOption(int Id, string Code, string Name);
+
+public sealed record MapFilterOptions(IReadOnlyList<NamedOption> Categories, IReadOnlyList<NamedOption> Zones, IReadOnlyList<NamedOption> Teams);
+
+/// <summary>
+/// Maps over the requests: points for a visible area, zones with counts, heat cells. Every figure is
+/// a grouped query in the database; only what a map draws comes back.
+/// </summary>
+public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones)
+{
+    public const int MaxPageSize = 5000;
+    public const int MaxZoom = 20;
+
+    public async Task<GeoPage> PointsAsync(AnalyticsFilter filter, BoundingBox? box, int page, int pageSize, bool staff, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Requests.AsNoTracking().Apply(filter, now).Within(box);
+        var total = await q.CountAsync(ct);
+        var rows = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(r => new
+            {
+                r.Number, r.Latitude, r.Longitude, r.Category!.ServiceCode, CategoryName = r.Category.Name, r.Status, r.CreatedAt,
+                r.Priority, r.ZoneId, r.ResolutionDueAt,
+            })
+            .ToListAsync(ct);
+        var items = rows.Select(r => new GeoPoint(r.Number, r.Latitude, r.Longitude, r.ServiceCode, r.CategoryName, r.Status, r.CreatedAt,
+            staff ? new StaffGeoFields(r.Priority, r.ZoneId, r.ResolutionDueAt, r.Status.IsOpen() && r.ResolutionDueAt < now) : null)).ToList();
+        return new GeoPage(items, total, page, pageSize);
+    }
+
+    /// <summary>Every zone with its open and overdue counts (the filter's other parts apply; status is always open).</summary>
+    public async Task<IReadOnlyList<ZoneCount>> ZoneCountsAsync(AnalyticsFilter filter, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var open = RequestStatusExtensions.OpenStatuses.ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var counts = await db.Requests.AsNoTracking().Apply(filter with { Statuses = null }, now)
+            .Where(r => open.Contains(r.Status))
+            .GroupBy(r => r.ZoneId)
+            .Select(g => new { ZoneId = g.Key, Open = g.Count(), Overdue = g.Count(r => r.ResolutionDueAt != null && r.ResolutionDueAt < now) })
+            .ToDictionaryAsync(x => x.ZoneId, ct);
+        return (await zones.ZonesAsync(ct))
+            .Where(z => filter.ZoneId is null || z.Id == filter.ZoneId)
+            .Select(z => counts.TryGetValue(z.Id, out var c)
+                ? new ZoneCount(z.Id, z.Code, z.Name, c.Open, c.Overdue, z.BoundaryGeoJson)
+                : new ZoneCount(z.Id, z.Code, z.Name, 0, 0, z.BoundaryGeoJson))
+            .ToList();
+    }
+
+    /// <summary>Size of a heat cell in degrees at a zoom: about 24 screen pixels.</summary>
+    public static double CellDegrees(int zoom) => 360.0 / (256 * Math.Pow(2, Math.Clamp(zoom, 0, MaxZoom))) * 24;
+
+    /// <summary>Requests in the box grouped into grid cells sized for the zoom (GROUP BY in the database).</summary>
+    public async Task<HeatGrid> HeatAsync(AnalyticsFilter filter, BoundingBox box, int zoom, HeatWeight weight, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        zoom = Math.Clamp(zoom, 0, MaxZoom);
+        var cell = CellDegrees(zoom);
+        var day1 = now.AddDays(-1);
+        var day7 = now.AddDays(-7);
+        var day30 = now.AddDays(-30);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Requests.AsNoTracking().Apply(filter, now).Within(box);
+        var grouped = q.GroupBy(r => new { X = Math.Floor((r.Longitude + 180) / cell), Y = Math.Floor((r.Latitude + 90) / cell) });
+        var cells = weight switch
+        {
+            HeatWeight.Priority => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(),
+                g.Sum(r => r.Priority == Priority.P1 ? 4.0 : r.Priority == Priority.P2 ? 3.0 : r.Priority == Priority.P3 ? 2.0 : 1.0))).ToListAsync(ct),
+            HeatWeight.Age => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(),
+                g.Sum(r => r.CreatedAt < day30 ? 4.0 : r.CreatedAt < day7 ? 3.0 : r.CreatedAt < day1 ? 2.0 : 1.0))).ToListAsync(ct),
+            _ => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(), g.Count())).ToListAsync(ct),
+        };
+        return new HeatGrid(zoom, cell, cells, cells.Sum(c => c.Count), cells.Count == 0 ? 0 : cells.Max(c => c.Weight));
+    }
+
+    public async Task<MapFilterOptions> OptionsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var categories = await db.Categories.AsNoTracking().OrderBy(c => c.Name).Select(c => new NamedOption(c.Id, c.ServiceCode, c.Name)).ToListAsync(ct);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new NamedOption(t.Id, t.Name, t.Name)).ToListAsync(ct);
+        var zoneList = (await zones.ZonesAsync(ct)).Select(z => new NamedOption(z.Id, z.Code, z.Name)).ToList();
+        return new MapFilterOptions(categories, zoneList, teams);
+    }
+}
