@@ -67,3 +67,96 @@ export function dispose(element) {
   s.map.remove();
   maps.delete(element);
 }
+
+// ---- Analytics map: heat (leaflet.heat), zones coloured by counts, clusters (leaflet.markercluster) ----
+// The server aggregates: the page sends heat cells for the view, zone counts, and points only for the
+// visible area when zoomed in. This module only draws what it is given and reports the view back.
+
+export function createAnalytics(element, options, dotnetRef) {
+  create(element, options);
+  const s = maps.get(element);
+  s.dotnet = dotnetRef;
+  s.heat = null;
+  s.cluster = null;
+  s.zoneStats = null;
+  const report = () => {
+    const b = s.map.getBounds();
+    dotnetRef.invokeMethodAsync("OnViewChanged", b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), s.map.getZoom());
+  };
+  s.map.on("moveend", report);
+  report();
+  return true;
+}
+
+export function setHeat(element, cells, maxWeight) {
+  const s = maps.get(element);
+  if (!s) return;
+  const L = window.L;
+  const max = maxWeight > 0 ? maxWeight : 1;
+  const latlngs = cells.map((c) => [c.lat, c.lng, c.weight / max]);
+  if (!s.heat) {
+    s.heat = L.heatLayer(latlngs, { radius: 22, blur: 18, maxZoom: 17, max: 1.0, minOpacity: 0.25 }).addTo(s.map);
+  } else {
+    s.heat.setLatLngs(latlngs);
+  }
+  element.dataset.heatCells = String(cells.length);
+}
+
+export function showHeat(element, visible) {
+  const s = maps.get(element);
+  if (!s || !s.heat) return;
+  if (visible && !s.map.hasLayer(s.heat)) s.heat.addTo(s.map);
+  if (!visible && s.map.hasLayer(s.heat)) s.heat.remove();
+}
+
+function zoneColour(value, max) {
+  // Light yellow to dark red as the value approaches the largest one.
+  const t = max > 0 ? Math.min(1, value / max) : 0;
+  const r = 255, g = Math.round(237 - t * 200), b = Math.round(160 - t * 140);
+  return `rgb(${r},${g},${b})`;
+}
+
+export function setZoneStats(element, geojson, mode, labels, visible) {
+  const s = maps.get(element);
+  if (!s) return;
+  const L = window.L;
+  if (s.zoneStats) s.zoneStats.remove();
+  const values = geojson.features.map((f) => (mode === "overdue" ? f.properties.overdueShare : f.properties.open));
+  const max = Math.max(0, ...values);
+  s.zoneStats = L.geoJSON(geojson, {
+    style: (f) => ({
+      color: "#1e5aa8", weight: 2, fillOpacity: 0.45,
+      fillColor: zoneColour(mode === "overdue" ? f.properties.overdueShare : f.properties.open, max),
+    }),
+    onEachFeature: (f, layer) => {
+      const p = f.properties;
+      const share = Math.round((p.overdueShare ?? 0) * 100);
+      layer.bindTooltip(`<strong>${escapeHtml(p.name)}</strong><br>${labels.open}: ${p.open}<br>${labels.overdue}: ${p.overdue} (${share}%)`, { sticky: true });
+    },
+  });
+  if (visible) s.zoneStats.addTo(s.map);
+  if (s.heat && s.map.hasLayer(s.heat)) s.heat.bringToFront?.();
+}
+
+export function setClusters(element, points, baseHref) {
+  const s = maps.get(element);
+  if (!s) return;
+  const L = window.L;
+  if (!s.cluster) {
+    s.cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+    s.map.addLayer(s.cluster);
+  }
+  s.cluster.clearLayers();
+  const markers = points.map((p) => {
+    const m = L.circleMarker([p.lat, p.lng], { radius: 7, color: p.overdue ? "#b71c1c" : "#1e5aa8", weight: 2, fillOpacity: 0.8 });
+    m.bindTooltip(`${escapeHtml(p.number)} · ${escapeHtml(p.label)}`);
+    m.on("click", () => { window.location.href = baseHref + encodeURIComponent(p.number); });
+    return m;
+  });
+  s.cluster.addLayers(markers);
+  element.dataset.points = String(points.length);
+}
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}

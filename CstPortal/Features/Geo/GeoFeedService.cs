@@ -107,6 +107,13 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
         return new HeatGrid(zoom, cell, cells, cells.Sum(c => c.Count), cells.Count == 0 ? 0 : cells.Max(c => c.Weight));
     }
 
+    /// <summary>The middle of the city's zones, where maps open.</summary>
+    public async Task<(double Lat, double Lng)> CentreAsync(CancellationToken ct = default)
+    {
+        var (minLat, minLng, maxLat, maxLng) = await zones.ExtentAsync(ct);
+        return ((minLat + maxLat) / 2, (minLng + maxLng) / 2);
+    }
+
     public async Task<MapFilterOptions> OptionsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,0 +1,43 @@
+using System.Globalization;
+using CstPortal.Common;
+using CstPortal.Data.DemoCity;
+using CstPortal.Features.Requests;
+using CstPortal.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CstPortal.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public class LiveMapJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task The_manager_sees_the_heatmap_draw_and_count_a_new_request_without_reloading()
+    {
+        var page = await browser.NewPageAsync();
+        await Journeys.SignInAsync(page, $"manager@{DemoCityPlan.EmailDomain}");
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Live map" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Live map");
+        await Journeys.WaitForInteractiveAsync(page);
+
+        // The heat layer is a canvas leaflet.heat adds once the server's cells arrive; zones are drawn as paths.
+        await Expect(page.Locator("canvas.leaflet-heatmap-layer")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".cst-map[data-heat-cells]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("path.leaflet-interactive").First).ToBeAttachedAsync();
+        var counter = page.GetByTestId("open-in-view");
+        await Expect(counter).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[1-9][\d,]* open requests in view$"));
+        var before = ParseCount(await counter.InnerTextAsync());
+
+        var requests = browser.AppServices.GetRequiredService<RequestService>();
+        var citizen = await Arrange.DemoActorAsync(browser.AppServices, Roles.Citizen);
+        var pothole = (await requests.CategoriesAsync()).Single(c => c.Name == "Pothole");
+        var receipt = await requests.SubmitAsync(new SubmitInput(pothole.Id, "Pothole for the live map", Scenario.CityCentre.Lat, Scenario.CityCentre.Lng,
+            "2 Market Square", new Dictionary<string, string> { ["size"] = "small" }), citizen);
+        Assert.True(receipt.Succeeded, receipt.Error);
+
+        await Expect(counter).ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
+    }
+
+    private static int ParseCount(string text) => int.Parse(text.Split(' ')[0], NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en"));
+}
