@@ -1,5 +1,6 @@
 using CstPortal.Data;
 using CstPortal.Data.DemoCity;
+using CstPortal.Features.Analytics;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Duplicates;
 using CstPortal.Features.Geo;
@@ -21,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton<AuditService>();
         services.AddSingleton<DuplicateFinder>();
         services.AddSingleton<GeoFeedService>();
+        services.AddSingleton<KpiService>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

@@ -1,0 +1,216 @@
+using CstPortal.Data;
+using CstPortal.Features.Requests;
+using CstPortal.Features.Workflow;
+using Microsoft.EntityFrameworkCore;
+
+namespace CstPortal.Features.Analytics;
+
+public enum SlaDimension { Category, Zone, Team, Priority }
+
+/// <summary>SLA compliance of one group: met and evaluated counts for response (triage) and resolution.</summary>
+public sealed record SlaRow(string Name, int Requests, int ResponseMet, int ResponseEvaluated, int ResolutionMet, int ResolutionEvaluated)
+{
+    public double? ResponseMetPercent => ResponseEvaluated == 0 ? null : Math.Round(100.0 * ResponseMet / ResponseEvaluated, 1);
+    public double? ResolutionMetPercent => ResolutionEvaluated == 0 ? null : Math.Round(100.0 * ResolutionMet / ResolutionEvaluated, 1);
+}
+
+public sealed record BacklogAge(int Total, int UnderOneDay, int OneToSevenDays, int SevenToThirtyDays, int OverThirtyDays, int Overdue);
+
+public sealed record Breach(string Number, string Category, string Zone, Priority Priority, string Target, DateTime DueAt, DateTime? DoneAt, double HoursLate);
+
+public sealed record TrendPoint(DateTime Day, int Opened, int Resolved);
+
+public sealed record Medians(double? HoursToTriage, double? HoursToAssign, double? HoursToResolve);
+
+/// <summary>Everything the SLA dashboard shows for one period and filter.</summary>
+public sealed record KpiReport(
+    AnalyticsFilter Filter, DateTime GeneratedAt,
+    int Opened, int Resolved, int Closed, BacklogAge Backlog,
+    SlaRow Overall, IReadOnlyDictionary<SlaDimension, IReadOnlyList<SlaRow>> ByDimension,
+    Medians Medians, double? ReopenRatePercent, double? AverageRating, int Ratings,
+    IReadOnlyList<TrendPoint> Trend, IReadOnlyList<Breach> Breaches);
+
+/// <summary>
+/// KPIs and SLA compliance. Every figure is a grouped or counted query in the database; only the
+/// results come back (and, for medians, the one middle value per measure).
+/// <para>Definitions. Period: requests created in [From, To). Response SLA: triaged by ResponseDueAt; resolution
+/// SLA: resolved by ResolutionDueAt. A target is evaluated once it is met or missed: done (on time or late), or
+/// still not done after its due time. Requests closed with a reason (duplicate, invalid, not ours) are left out of
+/// the resolution SLA. Opened/resolved/closed count events in the period; the backlog is what is open now.</para>
+/// </summary>
+public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock)
+{
+    public const int MaxBreaches = 100;
+
+    public async Task<KpiReport> ReportAsync(AnalyticsFilter filter, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var all = db.Requests.AsNoTracking();
+        var dims = filter with { From = null, To = null, Statuses = null, OverdueOnly = false, MinAgeDays = null };
+        var cohort = all.Apply(filter, now);
+
+        var opened = await cohort.CountAsync(ct);
+        var resolvedQ = all.Apply(dims, now).Where(r => r.ResolvedAt != null);
+        if (filter.From is { } f1) resolvedQ = resolvedQ.Where(r => r.ResolvedAt >= f1);
+        if (filter.To is { } t1) resolvedQ = resolvedQ.Where(r => r.ResolvedAt < t1);
+        var closedQ = all.Apply(dims, now).Where(r => r.ClosedAt != null);
+        if (filter.From is { } f2) closedQ = closedQ.Where(r => r.ClosedAt >= f2);
+        if (filter.To is { } t2) closedQ = closedQ.Where(r => r.ClosedAt < t2);
+        var resolved = await resolvedQ.CountAsync(ct);
+        var closed = await closedQ.CountAsync(ct);
+
+        var backlog = await BacklogAsync(all.Apply(dims with { OverdueOnly = filter.OverdueOnly, MinAgeDays = filter.MinAgeDays }, now), now, ct);
+
+        var overall = (await SlaAsync(cohort, r => 0, now, ct)).Select(x => x.Row with { Name = "All" }).FirstOrDefault() ?? new SlaRow("All", 0, 0, 0, 0, 0);
+        var names = await NamesAsync(db, ct);
+        var byDimension = new Dictionary<SlaDimension, IReadOnlyList<SlaRow>>
+        {
+            [SlaDimension.Category] = Named(await SlaAsync(cohort, r => r.CategoryId, now, ct), names.Categories),
+            [SlaDimension.Zone] = Named(await SlaAsync(cohort, r => r.ZoneId, now, ct), names.Zones),
+            [SlaDimension.Team] = Named(await SlaAsync(cohort, r => r.AssignedTeamId ?? 0, now, ct), names.Teams),
+            [SlaDimension.Priority] = (await SlaAsync(cohort, r => r.Priority, now, ct)).OrderBy(x => x.Key).Select(x => x.Row with { Name = x.Key.ToString() }).ToList(),
+        };
+
+        var durations = RequestDurations(db);
+        var cohortIds = cohort.Select(r => r.Id);
+        var inCohort = durations.Where(d => cohortIds.Contains(d.Id));
+        var medians = new Medians(
+            await MedianHoursAsync(inCohort.Where(d => d.HoursToTriage != null).Select(d => d.HoursToTriage!.Value), ct),
+            await MedianHoursAsync(inCohort.Where(d => d.HoursToAssign != null).Select(d => d.HoursToAssign!.Value), ct),
+            await MedianHoursAsync(inCohort.Where(d => d.HoursToResolve != null).Select(d => d.HoursToResolve!.Value), ct));
+
+        var reopen = await cohort.Where(r => r.ResolvedAt != null || r.ReopenCount > 0)
+            .GroupBy(r => 1).Select(g => new { Resolved = g.Count(), Reopened = g.Count(r => r.ReopenCount > 0) }).FirstOrDefaultAsync(ct);
+        var rating = await cohort.Where(r => r.Rating != null)
+            .GroupBy(r => 1).Select(g => new { Count = g.Count(), Average = g.Average(r => (double)r.Rating!.Stars) }).FirstOrDefaultAsync(ct);
+
+        var trend = await TrendAsync(all, dims, filter, now, ct);
+        var breaches = await BreachesAsync(cohort, names, now, ct);
+
+        return new KpiReport(filter, now, opened, resolved, closed, backlog, overall, byDimension, medians,
+            reopen is { Resolved: > 0 } ? Math.Round(100.0 * reopen.Reopened / reopen.Resolved, 1) : null,
+            rating is null ? null : Math.Round(rating.Average, 2), rating?.Count ?? 0, trend, breaches);
+    }
+
+    private static async Task<BacklogAge> BacklogAsync(IQueryable<ServiceRequest> q, DateTime now, CancellationToken ct)
+    {
+        var open = RequestStatusExtensions.OpenStatuses.ToList();
+        var d1 = now.AddDays(-1);
+        var d7 = now.AddDays(-7);
+        var d30 = now.AddDays(-30);
+        var row = await q.Where(r => open.Contains(r.Status)).GroupBy(r => 1).Select(g => new BacklogAge(
+            g.Count(),
+            g.Count(r => r.CreatedAt > d1),
+            g.Count(r => r.CreatedAt <= d1 && r.CreatedAt > d7),
+            g.Count(r => r.CreatedAt <= d7 && r.CreatedAt > d30),
+            g.Count(r => r.CreatedAt <= d30),
+            g.Count(r => r.ResolutionDueAt != null && r.ResolutionDueAt < now))).FirstOrDefaultAsync(ct);
+        return row ?? new BacklogAge(0, 0, 0, 0, 0, 0);
+    }
+
+    /// <summary>Met and evaluated counts per group, in one GROUP BY.</summary>
+    private static async Task<List<(TKey Key, SlaRow Row)>> SlaAsync<TKey>(IQueryable<ServiceRequest> q,
+        System.Linq.Expressions.Expression<Func<ServiceRequest, TKey>> key, DateTime now, CancellationToken ct)
+    {
+        var rows = await q.GroupBy(key).Select(g => new
+        {
+            g.Key,
+            Requests = g.Count(),
+            ResponseMet = g.Count(r => r.ResponseDueAt != null && r.TriagedAt != null && r.TriagedAt <= r.ResponseDueAt),
+            ResponseEvaluated = g.Count(r => r.ResponseDueAt != null && (r.TriagedAt != null || r.ResponseDueAt < now)),
+            ResolutionMet = g.Count(r => r.CloseReason == null && r.ResolutionDueAt != null && r.ResolvedAt != null && r.ResolvedAt <= r.ResolutionDueAt),
+            ResolutionEvaluated = g.Count(r => r.CloseReason == null && r.ResolutionDueAt != null && (r.ResolvedAt != null || r.ResolutionDueAt < now)),
+        }).ToListAsync(ct);
+        return rows.Select(r => (r.Key, new SlaRow("", r.Requests, r.ResponseMet, r.ResponseEvaluated, r.ResolutionMet, r.ResolutionEvaluated))).ToList();
+    }
+
+    private static List<SlaRow> Named(List<(int Key, SlaRow Row)> rows, IReadOnlyDictionary<int, string> names) =>
+        rows.Select(x => x.Row with { Name = names.TryGetValue(x.Key, out var n) ? n : "—" }).OrderBy(r => r.Name, StringComparer.CurrentCulture).ToList();
+
+    /// <summary>
+    /// The median of a per-request duration: one COUNT, then the database sorts and returns only the middle
+    /// one or two values (ORDER BY … LIMIT 2 OFFSET n/2-…); no list of durations comes back.
+    /// </summary>
+    private static async Task<double?> MedianHoursAsync(IQueryable<double> hours, CancellationToken ct)
+    {
+        var n = await hours.CountAsync(ct);
+        if (n == 0) return null;
+        var middle = await hours.OrderBy(h => h).Skip((n - 1) / 2).Take(n % 2 == 0 ? 2 : 1).ToListAsync(ct);
+        return Math.Round(middle.Average(), 2);
+    }
+
+    /// <summary>Per-request durations in hours, computed by the database.</summary>
+    public sealed class RequestDuration
+    {
+        public int Id { get; set; }
+        public double? HoursToTriage { get; set; }
+        public double? HoursToAssign { get; set; }
+        public double? HoursToResolve { get; set; }
+    }
+
+    /// <summary>
+    /// The one place with raw SQL: LINQ cannot subtract two timestamps on every provider (SQLite has no
+    /// translation), so this composable query computes each request's durations with the provider's own date
+    /// function. EF composes filters, ORDER BY and LIMIT/OFFSET on top of it.
+    /// </summary>
+    public static IQueryable<RequestDuration> RequestDurations(CstDbContext db)
+    {
+        var sql = db.Database.ProviderName switch
+        {
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => """
+                SELECT "Id",
+                       EXTRACT(EPOCH FROM ("TriagedAt" - "CreatedAt")) / 3600.0 AS "HoursToTriage",
+                       EXTRACT(EPOCH FROM ("AssignedAt" - "CreatedAt")) / 3600.0 AS "HoursToAssign",
+                       EXTRACT(EPOCH FROM ("ResolvedAt" - "CreatedAt")) / 3600.0 AS "HoursToResolve"
+                FROM "ServiceRequests"
+                """,
+            _ => """
+                SELECT "Id",
+                       (julianday("TriagedAt") - julianday("CreatedAt")) * 24.0 AS "HoursToTriage",
+                       (julianday("AssignedAt") - julianday("CreatedAt")) * 24.0 AS "HoursToAssign",
+                       (julianday("ResolvedAt") - julianday("CreatedAt")) * 24.0 AS "HoursToResolve"
+                FROM "ServiceRequests"
+                """,
+        };
+        return db.Database.SqlQueryRaw<RequestDuration>(sql);
+    }
+
+    private static async Task<IReadOnlyList<TrendPoint>> TrendAsync(IQueryable<ServiceRequest> all, AnalyticsFilter dims, AnalyticsFilter filter, DateTime now, CancellationToken ct)
+    {
+        var to = filter.To ?? now;
+        var from = filter.From ?? to.AddDays(-30);
+        var openedByDay = await all.Apply(dims, now).Where(r => r.CreatedAt >= from && r.CreatedAt < to)
+            .GroupBy(r => r.CreatedAt.Date).Select(g => new { Day = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Day, x => x.Count, ct);
+        var resolvedByDay = await all.Apply(dims, now).Where(r => r.ResolvedAt != null && r.ResolvedAt >= from && r.ResolvedAt < to)
+            .GroupBy(r => r.ResolvedAt!.Value.Date).Select(g => new { Day = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Day, x => x.Count, ct);
+        var points = new List<TrendPoint>();
+        for (var day = from.Date; day < to && points.Count < 400; day = day.AddDays(1))
+            points.Add(new TrendPoint(day, openedByDay.GetValueOrDefault(day), resolvedByDay.GetValueOrDefault(day)));
+        return points;
+    }
+
+    private static async Task<IReadOnlyList<Breach>> BreachesAsync(IQueryable<ServiceRequest> cohort, Names names, DateTime now, CancellationToken ct)
+    {
+        var rows = await cohort
+            .Where(r => r.CloseReason == null && r.ResolutionDueAt != null
+                && ((r.ResolvedAt != null && r.ResolvedAt > r.ResolutionDueAt) || (r.ResolvedAt == null && r.ResolutionDueAt < now)))
+            .OrderBy(r => r.ResolutionDueAt).Take(MaxBreaches)
+            .Select(r => new { r.Number, r.CategoryId, r.ZoneId, r.Priority, Due = r.ResolutionDueAt!.Value, r.ResolvedAt })
+            .ToListAsync(ct);
+        return rows.Select(r => new Breach(r.Number, names.Categories.GetValueOrDefault(r.CategoryId, "—"), names.Zones.GetValueOrDefault(r.ZoneId, "—"),
+            r.Priority, "Resolution", r.Due, r.ResolvedAt, Math.Round(((r.ResolvedAt ?? now) - r.Due).TotalHours, 1))).ToList();
+    }
+
+    private sealed record Names(IReadOnlyDictionary<int, string> Categories, IReadOnlyDictionary<int, string> Zones, IReadOnlyDictionary<int, string> Teams);
+
+    private static async Task<Names> NamesAsync(CstDbContext db, CancellationToken ct)
+    {
+        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        teams[0] = "Unassigned";
+        return new Names(
+            await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, ct),
+            await db.Zones.AsNoTracking().ToDictionaryAsync(z => z.Id, z => z.Name, ct),
+            teams);
+    }
+}
