@@ -123,9 +123,12 @@ export function setZoneStats(element, geojson, mode, labels, visible) {
   if (s.zoneStats) s.zoneStats.remove();
   const values = geojson.features.map((f) => (mode === "overdue" ? f.properties.overdueShare : f.properties.open));
   const max = Math.max(0, ...values);
+  // Zones sit in a pane below the overlay pane, so the heat canvas draws on top of their fill.
+  if (!s.map.getPane("cst-zones")) s.map.createPane("cst-zones").style.zIndex = 350;
   s.zoneStats = L.geoJSON(geojson, {
+    pane: "cst-zones",
     style: (f) => ({
-      color: "#1e5aa8", weight: 2, fillOpacity: 0.45,
+      color: "#1e5aa8", weight: 2, fillOpacity: 0.35,
       fillColor: zoneColour(mode === "overdue" ? f.properties.overdueShare : f.properties.open, max),
     }),
     onEachFeature: (f, layer) => {

@@ -202,6 +202,28 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
             r.Priority, "Resolution", r.Due, r.ResolvedAt, Math.Round(((r.ResolvedAt ?? now) - r.Due).TotalHours, 1))).ToList();
     }
 
+    /// <summary>Choices for the dashboard's filters.</summary>
+    public async Task<Geo.MapFilterOptions> OptionsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return new Geo.MapFilterOptions(
+            await db.Categories.AsNoTracking().OrderBy(c => c.Name).Select(c => new Geo.NamedOption(c.Id, c.ServiceCode, c.Name)).ToListAsync(ct),
+            await db.Zones.AsNoTracking().OrderBy(z => z.Name).Select(z => new Geo.NamedOption(z.Id, z.Code, z.Name)).ToListAsync(ct),
+            await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new Geo.NamedOption(t.Id, t.Name, t.Name)).ToListAsync(ct));
+    }
+
+    /// <summary>The filter described in words, for report headers.</summary>
+    public async Task<string> DescribeAsync(AnalyticsFilter f, CancellationToken ct = default)
+    {
+        var o = await OptionsAsync(ct);
+        var parts = new List<string>();
+        if (f.CategoryId is { } c) parts.Add("Category: " + (o.Categories.FirstOrDefault(x => x.Id == c)?.Name ?? c.ToString()));
+        if (f.ZoneId is { } z) parts.Add("Zone: " + (o.Zones.FirstOrDefault(x => x.Id == z)?.Name ?? z.ToString()));
+        if (f.TeamId is { } t) parts.Add("Team: " + (o.Teams.FirstOrDefault(x => x.Id == t)?.Name ?? t.ToString()));
+        if (f.Priority is { } p) parts.Add("Priority: " + p);
+        return parts.Count == 0 ? "All requests" : string.Join("; ", parts);
+    }
+
     private sealed record Names(IReadOnlyDictionary<int, string> Categories, IReadOnlyDictionary<int, string> Zones, IReadOnlyDictionary<int, string> Teams);
 
     private static async Task<Names> NamesAsync(CstDbContext db, CancellationToken ct)
