@@ -2,6 +2,7 @@ using CstPortal.Common;
 using CstPortal.Components;
 using CstPortal.Components.Account;
 using CstPortal.Data;
+using CstPortal.Features.Analytics;
 using CstPortal.Features.Geo;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -74,6 +75,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapGeoFeeds();
+app.MapAnalyticsExports();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 

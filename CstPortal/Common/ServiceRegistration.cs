@@ -23,6 +23,7 @@ public static class ServiceRegistration
         services.AddSingleton<DuplicateFinder>();
         services.AddSingleton<GeoFeedService>();
         services.AddSingleton<KpiService>();
+        services.AddSingleton<ExportService>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text;
+using CsvHelper;
+using CstPortal.Common;
+using CstPortal.Features.Analytics;
+using CstPortal.Features.Workflow;
+using CstPortal.Tests.Infrastructure;
+
+namespace CstPortal.Tests.Features.Analytics;
+
+public class ExportTests : IAsyncLifetime
+{
+    private TestCity _city = default!;
+    private string _number = "";
+    private DateTime _t0;
+
+    public async Task InitializeAsync()
+    {
+        _city = await TestCity.CreateAsync();
+        _city.Clock.Advance(TimeSpan.FromDays(10));
+        _t0 = _city.Clock.GetUtcNow().UtcDateTime;
+        _number = (await _city.ReportPotholeAsync(await _city.ActorAsync(Roles.Citizen), "=HYPERLINK(\"http://evil\") pothole")).Number;
+        _city.Clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.True((await _city.ActAsync(_number, new TransitionInput(WorkflowAction.Triage), await _city.ActorAsync(Roles.Dispatcher))).Succeeded);
+    }
+
+    public async Task DisposeAsync() => await _city.DisposeAsync();
+
+    private static List<RequestExportRow> ReadBack(byte[] bytes)
+    {
+        using var reader = CsvReader.Create(new MemoryStream(bytes));
+        return reader.GetRecords<RequestExportRow>().ToList();
+    }
+
+    [Fact]
+    public async Task The_csv_starts_with_a_utf8_bom_and_holds_exactly_the_filtered_requests()
+    {
+        var exports = _city.Get<ExportService>();
+        var filter = new AnalyticsFilter { From = _t0, To = _t0.AddDays(1) };
+        using var buffer = new MemoryStream();
+
+        var count = await exports.WriteCsvAsync(filter, buffer);
+
+        var bytes = buffer.ToArray();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var text = Encoding.UTF8.GetString(bytes[3..]);
+        Assert.StartsWith("Number,Category,Zone,Team,Priority,Status,Created (UTC),", text);
+        var row = Assert.Single(ReadBack(bytes));
+        Assert.Equal(1, count);
+        Assert.Equal(_number, row.Number);
+        Assert.Equal("Pothole", row.Category);
+        Assert.Equal("triaged", row.Status);
+        Assert.Equal("met", row.ResponseSla);
+        Assert.Equal("on track", row.ResolutionSla);
+        Assert.Equal(_t0, row.CreatedAt);
+        Assert.Equal(_t0.AddMinutes(30), row.TriagedAt);
+        Assert.Null(row.ResolvedAt);
+    }
+
+    [Fact]
+    public async Task The_whole_city_exports_with_the_same_count_as_the_dashboard_and_reaches_the_stream_in_several_writes()
+    {
+        var exports = _city.Get<ExportService>();
+        var report = await _city.Get<KpiService>().ReportAsync(new AnalyticsFilter());
+        var destination = new CountingStream();
+
+        var count = await exports.WriteCsvAsync(new AnalyticsFilter(), destination);
+
+        Assert.Equal(report.Opened, count);
+        Assert.Equal(report.Opened, ReadBack(destination.ToArray()).Count);
+        // Written as it goes (the writer's 64 KiB buffer flushes many times), not built whole and copied once.
+        Assert.True(destination.Writes > 2, $"only {destination.Writes} writes");
+    }
+
+    private sealed class CountingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+        public override void Write(byte[] buffer, int offset, int count) { Writes++; base.Write(buffer, offset, count); }
+        public override void Write(ReadOnlySpan<byte> buffer) { Writes++; base.Write(buffer); }
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) { Writes++; return base.WriteAsync(buffer, offset, count, ct); }
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) { Writes++; return base.WriteAsync(buffer, ct); }
+    }
+}
+
+public class ExportEndpointTests(CstAppFactory factory) : IClassFixture<CstAppFactory>
+{
+    [Fact]
+    public async Task A_manager_downloads_the_csv_as_an_attachment()
+    {
+        var client = await factory.SignedInClientAsync("manager");
+
+        var response = await client.GetAsync("/api/analytics/requests.csv?from=2020-01-01");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(0xEF, bytes[0]);
+        using var reader = CsvReader.Create(new MemoryStream(bytes));
+        Assert.True(reader.GetRecords<RequestExportRow>().Count() >= 600);
+    }
+
+    [Theory]
+    [InlineData("citizen")]
+    [InlineData("agent")]
+    [InlineData("dispatcher")]
+    public async Task Other_roles_are_forbidden(string who)
+    {
+        var client = await factory.SignedInClientAsync(who);
+
+        var response = await client.GetAsync("/api/analytics/requests.csv");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("Number,Category", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_get_no_export()
+    {
+        var response = await factory.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/api/analytics/requests.csv");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_bad_filter_is_a_400_problem()
+    {
+        var client = await factory.SignedInClientAsync("supervisor");
+
+        var response = await client.GetAsync("/api/analytics/requests.csv?priority=P9");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("priority", await response.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CstPortal.Data.DemoCity;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CstPortal.Tests.Infrastructure;
+
+/// <summary>An HTTP client signed in through the real sign-in form (antiforgery token and all).</summary>
+public static partial class HttpSignIn
+{
+    public static async Task<HttpClient> SignedInClientAsync(this CstAppFactory factory, string who)
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var html = await client.GetStringAsync("/Account/Login");
+        var fields = Hidden().Matches(html).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        fields["Input.Email"] = $"{who}@{DemoCityPlan.EmailDomain}";
+        fields["Input.Password"] = DemoCityPlan.DemoPassword;
+        var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(fields));
+        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in as {who} failed: {response.StatusCode}");
+        return client;
+    }
+
+    [GeneratedRegex("""<input type="hidden" name="([^"]+)" value="([^"]*)" """)]
+    private static partial Regex Hidden();
+}
