@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ClosedXML.Excel;
 using CsvHelper;
 using CstPortal.Common;
 using CstPortal.Features.Analytics;
@@ -72,6 +73,35 @@ public class ExportTests : IAsyncLifetime
         Assert.True(destination.Writes > 2, $"only {destination.Writes} writes");
     }
 
+    [Fact]
+    public async Task The_excel_workbook_has_typed_columns_a_frozen_header_and_the_filtered_rows()
+    {
+        var exports = _city.Get<ExportService>();
+        using var buffer = new MemoryStream();
+
+        var count = await exports.WriteXlsxAsync(new AnalyticsFilter { From = _t0, To = _t0.AddDays(1) }, buffer);
+
+        Assert.Equal(1, count);
+        buffer.Position = 0;
+        using var workbook = new XLWorkbook(buffer);
+        var sheet = workbook.Worksheet("Requests");
+        Assert.Equal(1, sheet.SheetView.SplitRow);
+        Assert.Equal("Number", sheet.Cell(1, 1).GetString());
+        Assert.Equal("Created (UTC)", sheet.Cell(1, 7).GetString());
+        Assert.Equal(_number, sheet.Cell(2, 1).GetString());
+        Assert.Equal(XLDataType.Text, sheet.Cell(2, 1).DataType);
+        Assert.Equal("Pothole", sheet.Cell(2, 2).GetString());
+        Assert.Equal(XLDataType.DateTime, sheet.Cell(2, 7).DataType);
+        Assert.Equal(_t0, sheet.Cell(2, 7).GetDateTime());
+        Assert.Equal(_t0.AddMinutes(30), sheet.Cell(2, 8).GetDateTime());
+        Assert.True(sheet.Cell(2, 10).IsEmpty());
+        Assert.Equal(XLDataType.Number, sheet.Cell(2, 16).DataType);
+        Assert.Equal(0, sheet.Cell(2, 16).GetDouble());
+        Assert.Equal(XLDataType.Number, sheet.Cell(2, 18).DataType);
+        Assert.Equal(Scenario.CityCentre.Lat, sheet.Cell(2, 18).GetDouble(), 6);
+        Assert.True(sheet.Cell(3, 1).IsEmpty());
+    }
+
     private sealed class CountingStream : MemoryStream
     {
         public int Writes { get; private set; }
@@ -98,6 +128,19 @@ public class ExportEndpointTests(CstAppFactory factory) : IClassFixture<CstAppFa
         Assert.Equal(0xEF, bytes[0]);
         using var reader = CsvReader.Create(new MemoryStream(bytes));
         Assert.True(reader.GetRecords<RequestExportRow>().Count() >= 600);
+    }
+
+    [Fact]
+    public async Task A_supervisor_downloads_the_excel_workbook()
+    {
+        var client = await factory.SignedInClientAsync("supervisor");
+
+        var response = await client.GetAsync("/api/analytics/requests.xlsx?from=2020-01-01");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ExportService.XlsxContentType, response.Content.Headers.ContentType?.MediaType);
+        using var workbook = new XLWorkbook(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        Assert.True(workbook.Worksheet(1).LastRowUsed().RowNumber() > 600);
     }
 
     [Theory]

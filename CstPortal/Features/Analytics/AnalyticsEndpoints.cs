@@ -16,6 +16,14 @@ public static class AnalyticsEndpoints
                 ExportService.CsvContentType, ExportService.FileName("requests", filter.Value!, clock.GetUtcNow().UtcDateTime, "csv"));
         }).WithSummary("The dashboard filter's requests as CSV (UTF-8 with BOM), streamed.");
 
+        group.MapGet("/requests.xlsx", async (HttpContext http, ExportService exports, TimeProvider clock, CancellationToken ct) =>
+        {
+            var filter = AnalyticsFilterQuery.Parse(key => http.Request.Query.TryGetValue(key, out var v) ? v.ToString() : null);
+            if (!filter.Succeeded) return Problem(filter.Error!);
+            return Results.Stream(async body => await exports.WriteXlsxAsync(filter.Value!, body, ct),
+                ExportService.XlsxContentType, ExportService.FileName("requests", filter.Value!, clock.GetUtcNow().UtcDateTime, "xlsx"));
+        }).WithSummary("The dashboard filter's requests as an Excel workbook (typed columns, frozen header).");
+
         return app;
     }
 
