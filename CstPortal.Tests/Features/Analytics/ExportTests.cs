@@ -102,6 +102,41 @@ public class ExportTests : IAsyncLifetime
         Assert.True(sheet.Cell(3, 1).IsEmpty());
     }
 
+    [Fact]
+    public async Task The_pdf_report_reads_back_with_title_period_filters_figures_chart_legend_and_page_numbers()
+    {
+        var exports = _city.Get<ExportService>();
+        var pothole = (await _city.Get<KpiService>().OptionsAsync()).Categories.Single(c => c.Name == "Pothole");
+        var path = Path.Combine(_city.Directory, "report.pdf");
+        await using (var file = File.Create(path))
+            await exports.WriteSlaPdfAsync(new AnalyticsFilter { From = _t0.Date, To = _t0.Date.AddDays(7), CategoryId = pothole.Id }, file);
+
+        var text = PdfText(path);
+
+        Assert.StartsWith("%PDF", File.ReadAllText(path)[..4]);
+        Assert.Contains("SLA compliance report", text);
+        Assert.Contains($"Period: {_t0:yyyy-MM-dd} to {_t0.AddDays(6):yyyy-MM-dd}", text);
+        Assert.Contains("Filters: Category: Pothole", text);
+        Assert.Matches(@"Requests opened\s+1", text);
+        // The one request was triaged 30 minutes after it was reported: 1 of 1 response targets met.
+        Assert.Matches(@"Response SLA met\s+100\.0 % \(1 of 1\)", text);
+        Assert.Matches(@"Resolution SLA met\s+— \(0 of 0\)", text);
+        Assert.Contains("Opened and resolved per day", text);
+        Assert.Contains("Resolved", text);
+        Assert.Contains("SLA met by zone", text);
+        Assert.Matches(@"Page 1 of \d+", text);
+    }
+
+    private static string PdfText(string path)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("pdftotext", ["-layout", path, "-"]) { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+        return text;
+    }
+
     private sealed class CountingStream : MemoryStream
     {
         public int Writes { get; private set; }
@@ -141,6 +176,18 @@ public class ExportEndpointTests(CstAppFactory factory) : IClassFixture<CstAppFa
         Assert.Equal(ExportService.XlsxContentType, response.Content.Headers.ContentType?.MediaType);
         using var workbook = new XLWorkbook(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
         Assert.True(workbook.Worksheet(1).LastRowUsed().RowNumber() > 600);
+    }
+
+    [Fact]
+    public async Task A_manager_downloads_the_pdf_report()
+    {
+        var client = await factory.SignedInClientAsync("manager");
+
+        var response = await client.GetAsync("/api/analytics/sla-report.pdf?from=2026-01-01&to=2026-12-31");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("%PDF", Encoding.ASCII.GetString((await response.Content.ReadAsByteArrayAsync())[..4]));
     }
 
     [Theory]

@@ -24,6 +24,14 @@ public static class AnalyticsEndpoints
                 ExportService.XlsxContentType, ExportService.FileName("requests", filter.Value!, clock.GetUtcNow().UtcDateTime, "xlsx"));
         }).WithSummary("The dashboard filter's requests as an Excel workbook (typed columns, frozen header).");
 
+        group.MapGet("/sla-report.pdf", async (HttpContext http, ExportService exports, TimeProvider clock, CancellationToken ct) =>
+        {
+            var filter = AnalyticsFilterQuery.Parse(key => http.Request.Query.TryGetValue(key, out var v) ? v.ToString() : null);
+            if (!filter.Succeeded) return Problem(filter.Error!);
+            return Results.Stream(async body => await exports.WriteSlaPdfAsync(filter.Value!, body, ct),
+                "application/pdf", ExportService.FileName("sla-report", filter.Value!, clock.GetUtcNow().UtcDateTime, "pdf"));
+        }).WithSummary("The SLA compliance report for the dashboard filter as PDF.");
+
         return app;
     }
 

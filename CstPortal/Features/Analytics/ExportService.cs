@@ -11,7 +11,7 @@ namespace CstPortal.Features.Analytics;
 /// Exports of the dashboard's filter. Rows stream from the database straight into the writer: one row
 /// in memory at a time for CSV, so a 100,000-row export costs what one row costs.
 /// </summary>
-public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock)
+public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, KpiService kpis)
 {
     public const string CsvContentType = "text/csv; charset=utf-8";
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -138,6 +138,17 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
         temp.Position = 0;
         await temp.CopyToAsync(destination, ct);
         return r - 1;
+    }
+
+    /// <summary>The SLA compliance report (small: figures, not rows) drawn in memory, then copied out asynchronously.</summary>
+    public async Task WriteSlaPdfAsync(AnalyticsFilter filter, Stream destination, CancellationToken ct = default)
+    {
+        var report = await kpis.ReportAsync(filter, ct);
+        var filterText = await kpis.DescribeAsync(filter, ct);
+        using var buffer = new MemoryStream();
+        SlaReportPdf.Write(report, filterText, buffer);
+        buffer.Position = 0;
+        await buffer.CopyToAsync(destination, ct);
     }
 
     public static string FileName(string kind, AnalyticsFilter f, DateTime now, string extension) =>
