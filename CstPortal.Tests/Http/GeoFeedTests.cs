@@ -120,6 +120,36 @@ public class GeoFeedTests(CstAppFactory factory) : IClassFixture<CstAppFactory>
         Assert.Contains(parameter, problem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task Signed_in_staff_may_use_staff_filters_and_see_staff_fields()
+    {
+        var client = await factory.SignedInClientAsync("dispatcher");
+
+        var response = await client.GetAsync("/api/geo/requests.geojson?status=open&overdue=true&priority=P2&pageSize=50");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var features = root.GetProperty("features").EnumerateArray().ToList();
+        Assert.NotEmpty(features);
+        Assert.All(features, f =>
+        {
+            var p = f.GetProperty("properties");
+            Assert.Equal("P2", p.GetProperty("priority").GetString());
+            Assert.True(p.GetProperty("overdue").GetBoolean());
+            Assert.False(p.TryGetProperty("description", out _));
+        });
+    }
+
+    [Fact]
+    public async Task A_signed_in_citizen_is_refused_staff_filters()
+    {
+        var client = await factory.SignedInClientAsync("citizen");
+
+        var response = await client.GetAsync("/api/geo/requests.geojson?overdue=true");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("priority=P1")]
     [InlineData("overdue=true")]
