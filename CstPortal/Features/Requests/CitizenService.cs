@@ -3,6 +3,7 @@ using CstPortal.Common;
 using CstPortal.Data;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Duplicates;
+using CstPortal.Features.Geo;
 using CstPortal.Features.Notifications;
 using CstPortal.Features.Workflow;
 using Microsoft.EntityFrameworkCore;
@@ -36,8 +37,11 @@ public sealed record EvidenceFile(string Path, string ContentType);
 /// </summary>
 public sealed class CitizenService(
     IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, RequestService requests, WorkflowService workflow,
-    DuplicateFinder duplicates, EvidenceStore evidence, CitizenLimits limits, RequestEvents events)
+    DuplicateFinder duplicates, EvidenceStore evidence, CitizenLimits limits, RequestEvents events, ZoneDirectory zones)
 {
+    /// <summary>The city's extent, to open the map on it.</summary>
+    public Task<(double MinLat, double MinLng, double MaxLat, double MaxLng)> MapExtentAsync(CancellationToken ct = default) => zones.ExtentAsync(ct);
+
     private enum Relation { None, Supporter, Reporter, Staff }
 
     public async Task<IReadOnlyList<CategoryForm>> CategoriesAsync(CancellationToken ct = default)
