@@ -228,6 +228,7 @@ public class CitizenServiceTests : IAsyncLifetime
         Assert.Null(view.Value!.Details.ReporterName);
         Assert.All(view.Value.Details.Timeline, e => Assert.Null(e.Who));
         Assert.False(view.Value.CanComment || view.Value.CanRate || view.Value.CanConfirmOrDispute);
+        Assert.Contains(new KeyValuePair<string, string>("How big is it?", "Up to a car wheel"), view.Value.Details.Answers); // the label, not the stored key
         Assert.Contains(await _citizen.OpenRequestsAsync(), p => p.Number == receipt.Number);
     }
 

@@ -218,7 +218,7 @@ public sealed class RequestService(
             ? await db.Users.Where(x => x.Id == u).Select(x => x.DisplayName + " <" + x.Email + ">").SingleOrDefaultAsync(ct)
             : isStaff ? (r.ReporterEmail is null ? "Anonymous" : $"Anonymous <{r.ReporterEmail}>") : null;
         var questions = await db.CategoryQuestions.AsNoTracking().Where(q => q.CategoryId == r.CategoryId)
-            .ToDictionaryAsync(q => q.Code, q => q.Prompt, ct);
+            .ToDictionaryAsync(q => q.Code, ct);
 
         var timeline = new List<TimelineEntry>();
         timeline.AddRange(r.History.Select(h => new TimelineEntry(h.At, "status",
@@ -239,7 +239,12 @@ public sealed class RequestService(
         var notes = isStaff
             ? r.InternalNotes.OrderBy(n => n.At).Select(n => new TimelineEntry(n.At, "note", "Internal note", n.Text, n.AuthorName)).ToList()
             : [];
-        var answers = r.Answers.Select(x => new KeyValuePair<string, string>(questions.GetValueOrDefault(x.QuestionCode, x.QuestionCode), x.Value)).ToList();
+        // Choices are stored by key and shown by their label.
+        var answers = r.Answers.Select(x => questions.GetValueOrDefault(x.QuestionCode) is { } q
+            ? new KeyValuePair<string, string>(q.Prompt, q.Type is QuestionType.SingleChoice or QuestionType.MultipleChoice
+                ? string.Join(", ", x.Value.Split(';').Select(v => q.Choices().FirstOrDefault(c => c.Key == v).Label ?? v))
+                : x.Value)
+            : new KeyValuePair<string, string>(x.QuestionCode, x.Value)).ToList();
         var actions = TransitionRules.AvailableActions(r.Status, party);
         var canArrive = (party & Party.AssignedAgent) != 0 && r.Status is RequestStatus.Assigned or RequestStatus.InProgress
             && r.Milestones.All(x => x.Kind != MilestoneKind.Arrived);
