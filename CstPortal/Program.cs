@@ -4,6 +4,7 @@ using CstPortal.Components.Account;
 using CstPortal.Data;
 using CstPortal.Features.Analytics;
 using CstPortal.Features.Geo;
+using CstPortal.Features.Requests;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -19,6 +20,7 @@ builder.UseRootAppSettings();
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.Configure<CstOptions>(builder.Configuration.GetSection(CstOptions.Section));
+builder.Services.Configure<CitizenLimitOptions>(builder.Configuration.GetSection(CitizenLimitOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Data: one short-lived context per operation. The data directory is read when the first context is
@@ -55,6 +57,7 @@ builder.Services.AddCstIdentity().AddSignInManager().AddDefaultTokenProviders();
 builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
 builder.Services.AddCstFeatures();
+builder.Services.AddCitizenRateLimits();
 builder.Services.AddCstJobs(builder.Configuration);
 
 var app = builder.Build();
@@ -70,12 +73,14 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseRequestLocalization(new RequestLocalizationOptions()
     .SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
 app.UseAntiforgery();
+app.UseRateLimiter();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapGeoFeeds();
 app.MapAnalyticsExports();
+app.MapCitizenEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 

@@ -44,6 +44,12 @@ public static class Scenario
         return await db.Agents.Where(a => a.UserId == agent.UserId).Select(a => a.Id).SingleAsync();
     }
 
+    public static async Task<int> RequestCountAsync(this TestCity city)
+    {
+        await using var db = city.Db();
+        return await db.Requests.CountAsync();
+    }
+
     public static async Task<int> AuditCountAsync(this TestCity city, string? entityId = null)
     {
         await using var db = city.Db();

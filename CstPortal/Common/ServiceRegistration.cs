@@ -7,6 +7,7 @@ using CstPortal.Features.Geo;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Workflow;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace CstPortal.Common;
 
@@ -24,7 +25,21 @@ public static class ServiceRegistration
         services.AddSingleton<GeoFeedService>();
         services.AddSingleton<KpiService>();
         services.AddSingleton<ExportService>();
+        services.AddCitizenPortal();
         services.AddScoped<DemoCitySeeder>();
+        return services;
+    }
+
+    /// <summary>The citizen portal: photos under the data directory, limits, the citizen service.</summary>
+    private static IServiceCollection AddCitizenPortal(this IServiceCollection services)
+    {
+        services.AddOptions<CitizenLimitOptions>(); // bound from configuration in Program.cs
+        services.AddSingleton<CitizenLimits>();
+        services.AddSingleton(sp => new EvidenceStore(sp.GetRequiredService<IOptions<CstOptions>>().Value
+            .ResolveDataDirectory(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory)));
+        services.AddSingleton<CitizenService>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<ClientAddress>();
         return services;
     }
 

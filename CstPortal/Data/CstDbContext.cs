@@ -33,6 +33,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<RequestSupporter> RequestSupporters => Set<RequestSupporter>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -143,6 +144,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasOne<Category>().WithMany().HasForeignKey(p => p.CategoryId);
         });
         ConfigureNotifications(b);
+        ConfigureCitizenPortal(b);
         b.Entity<AuditEntry>(e =>
         {
             e.HasIndex(a => a.Sequence).IsUnique();
@@ -154,6 +156,20 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.Property(a => a.Hash).HasMaxLength(64);
         });
+    }
+
+    private static void ConfigureCitizenPortal(ModelBuilder b)
+    {
+        b.Entity<RequestSupporter>(e =>
+        {
+            e.Property(s => s.Email).HasMaxLength(256);
+            e.HasOne<ServiceRequest>().WithMany().HasForeignKey(s => s.ServiceRequestId);
+            e.HasOne<ApplicationUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Restrict);
+            // A signed-in person supports a request once; "my supported requests" reads by user.
+            e.HasIndex(s => new { s.ServiceRequestId, s.UserId }).IsUnique(); // NULLs (anonymous supporters) do not collide
+            e.HasIndex(s => s.UserId);
+        });
+        b.Entity<Evidence>(e => e.HasIndex(v => new { v.ServiceRequestId, v.Sha256 }));
     }
 
     private static void ConfigureNotifications(ModelBuilder b) =>

@@ -61,6 +61,39 @@ export function setPoints(element, points) {
     L.circleMarker([p.lat, p.lng], { radius: 6, color: p.color ?? "#c0392b" }).bindTooltip(p.label ?? ""))).addTo(s.map);
 }
 
+// Points as plain markers with a tooltip and, when given, a link (public map of open requests).
+export function setLinkedPoints(element, points) {
+  const s = maps.get(element);
+  if (!s) return;
+  const L = window.L;
+  if (s.points) s.points.remove();
+  s.points = L.layerGroup(points.map((p) => {
+    const m = L.circleMarker([p.lat, p.lng], { radius: 7, color: p.color ?? "#c0392b", fillOpacity: 0.6 });
+    const tip = document.createElement("span");
+    tip.textContent = p.label ?? ""; // text, never HTML
+    m.bindTooltip(tip);
+    if (p.href) m.on("click", () => { window.location.assign(p.href); });
+    return m;
+  })).addTo(s.map);
+}
+
+export function fitBounds(element, minLat, minLng, maxLat, maxLng) {
+  const s = maps.get(element);
+  if (!s) return;
+  s.map.fitBounds([[minLat, minLng], [maxLat, maxLng]], { padding: [8, 8] });
+}
+
+// The browser's position, if the person allows it: { lat, lng } or { error }.
+export function locate() {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) { resolve({ error: "unavailable" }); return; }
+    navigator.geolocation.getCurrentPosition(
+      (pos) => resolve({ lat: pos.coords.latitude, lng: pos.coords.longitude }),
+      (err) => resolve({ error: err.code === 1 ? "denied" : "unavailable" }),
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+}
+
 export function dispose(element) {
   const s = maps.get(element);
   if (!s) return;

@@ -536,7 +536,7 @@ namespace CstPortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ServiceRequestId");
+                    b.HasIndex("ServiceRequestId", "Sha256");
 
                     b.ToTable("Evidence");
                 });
@@ -657,6 +657,35 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("ServiceRequestId");
 
                     b.ToTable("RequestAnswers");
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Requests.RequestSupporter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ServiceRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("ServiceRequestId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("RequestSupporters");
                 });
 
             modelBuilder.Entity("CstPortal.Features.Requests.ServiceRequest", b =>
@@ -1139,6 +1168,20 @@ namespace CstPortal.Data.Migrations
                         .HasForeignKey("ServiceRequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Requests.RequestSupporter", b =>
+                {
+                    b.HasOne("CstPortal.Features.Requests.ServiceRequest", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CstPortal.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("CstPortal.Features.Requests.ServiceRequest", b =>

@@ -14,11 +14,12 @@ namespace CstPortal.Features.Requests;
 /// <summary>What a reporter fills in.</summary>
 public sealed record SubmitInput(
     int CategoryId, string Description, double Latitude, double Longitude, string? Address,
-    IReadOnlyDictionary<string, string>? Answers = null, string? AnonymousEmail = null);
+    IReadOnlyDictionary<string, string>? Answers = null, string? AnonymousEmail = null,
+    IReadOnlyList<PhotoUpload>? Photos = null);
 
 /// <summary>Submitting, reading, tracking and commenting on requests. One unit of work per method.</summary>
 public sealed class RequestService(
-    IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones, RequestEvents events)
+    IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones, RequestEvents events, EvidenceStore evidence)
 {
     public const int MaxDescription = 4000;
 
@@ -29,8 +30,11 @@ public sealed class RequestService(
         if (input.Description.Length > MaxDescription) return Result<SubmitReceipt>.Fail($"The description can be at most {MaxDescription:N0} characters.");
         if (input.Latitude is < -90 or > 90 || input.Longitude is < -180 or > 180 || double.IsNaN(input.Latitude) || double.IsNaN(input.Longitude))
             return Result<SubmitReceipt>.Fail("The location is not a valid point on the map.");
-        if (input.AnonymousEmail is { Length: > 0 } email && !email.Contains('@'))
+        if (input.AnonymousEmail is { Length: > 0 } email && !ContactEmail.IsValid(email))
             return Result<SubmitReceipt>.Fail("The email address does not look right.");
+        if (input.Address is { Length: > 400 }) return Result<SubmitReceipt>.Fail("The address or landmark can be at most 400 characters.");
+        var photos = PhotoRules.ProcessAll(input.Photos);
+        if (!photos.Succeeded) return Result<SubmitReceipt>.Fail(photos.Error!);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var category = await db.Categories.AsNoTracking().Include(c => c.Questions)
@@ -63,11 +67,19 @@ public sealed class RequestService(
             var due = SlaClock.Compute(now, policy.ResponseHours, policy.ResolutionHours);
             request.SetDueTimes(due.ResponseDueAt, due.ResolutionDueAt);
         }
+        var added = request.AddPhotos(photos.Value!, actor.UserId, now);
+        if (!added.Succeeded) return Result<SubmitReceipt>.Fail(added.Error!);
+        foreach (var photo in photos.Value!) await evidence.SaveAsync(photo, ct);
         db.Requests.Add(request);
         await db.SaveChangesAsync(ct);
         request.AssignNumber(now.Year);
+        if (trackingCode is not null && request.ReporterEmail is { } contact)
+            Notifications.Outbox.Enqueue(db, now, Notifications.NotificationChannel.Email, $"Your report {request.Number}",
+                $"Thank you for your report. Request number: {request.Number}. Tracking code: {trackingCode}.\n" +
+                $"Follow it at /track?number={request.Number}&code={trackingCode}",
+                recipientEmail: contact, requestNumber: request.Number, deduplicationKey: $"submitted:{request.Number}");
         await AuditLog.AppendAsync(db, actor.Info, "request.submit", "ServiceRequest", request.Number,
-            new { category = category.ServiceCode, zoneId, anonymous = actor.UserId is null }, now, ct);
+            new { category = category.ServiceCode, zoneId, anonymous = actor.UserId is null, photos = photos.Value!.Select(p => p.Sha256) }, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
@@ -116,7 +128,9 @@ public sealed class RequestService(
         var notFound = Result<RequestDetails>.Fail($"There is no request {number} that you can see.");
         if (request is null) return notFound;
         var isStaff = viewer.IsStaff;
-        if (!isStaff && (viewer.UserId is null || request.ReporterUserId != viewer.UserId)) return notFound;
+        if (!isStaff && (viewer.UserId is null || (request.ReporterUserId != viewer.UserId
+                && !await db.RequestSupporters.AnyAsync(x => x.ServiceRequestId == request.Id && x.UserId == viewer.UserId, ct))))
+            return notFound;
         var party = await WorkflowService.PartyOfAsync(db, request, viewer, ct);
         return await ProjectAsync(db, request, party, isStaff, ct);
     }
@@ -131,13 +145,23 @@ public sealed class RequestService(
         return await ProjectAsync(db, request, Party.Reporter, isStaff: false, ct);
     }
 
+    /// <summary>What anyone may see of a request: no reporter, no staff names, no internal notes.</summary>
+    public async Task<Result<RequestDetails>> PublicAsync(string number, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
+        if (request is null) return Result<RequestDetails>.Fail($"There is no request {number}.");
+        return await ProjectAsync(db, request, Party.None, isStaff: false, ct);
+    }
+
     public async Task<Result> CommentAsync(string number, string text, Actor actor, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null || (!actor.IsStaff && (actor.UserId is null || request.ReporterUserId != actor.UserId)))
+        if (request is null || (!actor.IsStaff && (actor.UserId is null || (request.ReporterUserId != actor.UserId
+                && !await db.RequestSupporters.AnyAsync(x => x.ServiceRequestId == request.Id && x.UserId == actor.UserId, ct)))))
             return Result.Fail($"There is no request {number} that you can comment on.");
         var outcome = request.AddComment(actor.Info, text, now);
         if (!outcome.Succeeded) return outcome;
@@ -194,7 +218,7 @@ public sealed class RequestService(
             ? await db.Users.Where(x => x.Id == u).Select(x => x.DisplayName + " <" + x.Email + ">").SingleOrDefaultAsync(ct)
             : isStaff ? (r.ReporterEmail is null ? "Anonymous" : $"Anonymous <{r.ReporterEmail}>") : null;
         var questions = await db.CategoryQuestions.AsNoTracking().Where(q => q.CategoryId == r.CategoryId)
-            .ToDictionaryAsync(q => q.Code, q => q.Prompt, ct);
+            .ToDictionaryAsync(q => q.Code, ct);
 
         var timeline = new List<TimelineEntry>();
         timeline.AddRange(r.History.Select(h => new TimelineEntry(h.At, "status",
@@ -203,13 +227,24 @@ public sealed class RequestService(
             isStaff ? h.ActorName : null)));
         timeline.AddRange(r.Milestones.Where(ms => ms.Kind == MilestoneKind.Arrived)
             .Select(ms => new TimelineEntry(ms.At, "milestone", "Crew arrived on site", null, null)));
-        timeline.AddRange(r.Comments.Select(c => new TimelineEntry(c.At, "comment", "Comment", c.Text, isStaff ? c.AuthorName : null)));
+        var authorIds = r.Comments.Where(c => c.AuthorUserId is not null).Select(c => c.AuthorUserId!).Distinct().ToList();
+        var staffRoles = Roles.All.Where(x => x != Roles.Citizen).ToList();
+        var staffAuthors = (await db.UserRoles.Where(ur => authorIds.Contains(ur.UserId))
+            .Join(db.Roles, ur => ur.RoleId, role => role.Id, (ur, role) => new { ur.UserId, role.Name })
+            .Where(x => staffRoles.Contains(x.Name!)).Select(x => x.UserId).ToListAsync(ct)).ToHashSet();
+        timeline.AddRange(r.Comments.Select(c => new TimelineEntry(c.At, "comment",
+            c.AuthorUserId is not null && staffAuthors.Contains(c.AuthorUserId) ? "Reply from the city" : "Comment", c.Text, isStaff ? c.AuthorName : null)));
         timeline.Sort((x, y) => x.At.CompareTo(y.At));
 
         var notes = isStaff
             ? r.InternalNotes.OrderBy(n => n.At).Select(n => new TimelineEntry(n.At, "note", "Internal note", n.Text, n.AuthorName)).ToList()
             : [];
-        var answers = r.Answers.Select(x => new KeyValuePair<string, string>(questions.GetValueOrDefault(x.QuestionCode, x.QuestionCode), x.Value)).ToList();
+        // Choices are stored by key and shown by their label.
+        var answers = r.Answers.Select(x => questions.GetValueOrDefault(x.QuestionCode) is { } q
+            ? new KeyValuePair<string, string>(q.Prompt, q.Type is QuestionType.SingleChoice or QuestionType.MultipleChoice
+                ? string.Join(", ", x.Value.Split(';').Select(v => q.Choices().FirstOrDefault(c => c.Key == v).Label ?? v))
+                : x.Value)
+            : new KeyValuePair<string, string>(x.QuestionCode, x.Value)).ToList();
         var actions = TransitionRules.AvailableActions(r.Status, party);
         var canArrive = (party & Party.AssignedAgent) != 0 && r.Status is RequestStatus.Assigned or RequestStatus.InProgress
             && r.Milestones.All(x => x.Kind != MilestoneKind.Arrived);

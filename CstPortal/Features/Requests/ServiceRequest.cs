@@ -189,6 +189,48 @@ public class ServiceRequest
         return Result.Ok();
     }
 
+    /// <summary>Photos added by the reporter or a supporter, while the request is open (or at submission).</summary>
+    public Result AddPhotos(IEnumerable<ProcessedPhoto> photos, string? userId, DateTime now)
+    {
+        var list = photos.ToList();
+        if (list.Count == 0) return Result.Ok();
+        if (!Status.IsOpen()) return Result.Fail("This request is no longer open, so photos cannot be added.");
+        if (Evidence.Count(e => e.Stage == "report") + list.Count > MaxReportPhotos)
+            return Result.Fail($"A request can have at most {MaxReportPhotos} photos from reporters.");
+        foreach (var p in list.Where(p => Evidence.All(e => e.Sha256 != p.Sha256)))
+            Evidence.Add(new Evidence
+            {
+                Sha256 = p.Sha256, ContentType = ProcessedPhoto.ContentType, Width = p.Width, Height = p.Height,
+                Bytes = p.Image.Length, UploadedByUserId = userId, Stage = "report", At = now,
+            });
+        if (Id != 0) Touch(now); // photos sent with the report itself are part of version 1
+        return Result.Ok();
+    }
+
+    public const int MaxReportPhotos = 25;
+
+    /// <summary>Another person reported the same problem and joined this request.</summary>
+    public Result AddSupporter(DateTime now)
+    {
+        if (!Status.IsOpen()) return Result.Fail("This request is already closed; report the problem as a new request.");
+        SupporterCount++;
+        Touch(now);
+        return Result.Ok();
+    }
+
+    /// <summary>The reporter rates the service: once, and only after it was resolved or closed.</summary>
+    public Result Rate(int stars, string? text, DateTime now)
+    {
+        if (Status is not (RequestStatus.Resolved or RequestStatus.Closed)) return Result.Fail("You can rate the service once the request is resolved.");
+        if (CloseReason is not null) return Result.Fail("This request was closed without being fixed, so there is nothing to rate.");
+        if (Rating is not null) return Result.Fail("You have already rated this request. Thank you!");
+        if (stars is < 1 or > 5) return Result.Fail("Choose from 1 to 5 stars.");
+        if (text is { Length: > 2000 }) return Result.Fail("The comment with a rating can be at most 2,000 characters.");
+        Rating = new Rating { Stars = stars, Text = string.IsNullOrWhiteSpace(text) ? null : text.Trim(), At = now };
+        Touch(now);
+        return Result.Ok();
+    }
+
     private void Touch(DateTime now)
     {
         UpdatedAt = now;

@@ -33,7 +33,19 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
     public const string ChangedByOthers =
         "This request was changed by someone else a moment ago. Its current state is shown now; check it and try again.";
 
-    public async Task<Result> ApplyAsync(string number, long expectedVersion, TransitionInput input, Actor actor, CancellationToken ct = default)
+    public Task<Result> ApplyAsync(string number, long expectedVersion, TransitionInput input, Actor actor, CancellationToken ct = default) =>
+        ApplyCoreAsync(number, expectedVersion, input, actor, trackingCode: null, ct);
+
+    /// <summary>
+    /// An anonymous reporter confirms the fix (close) or disputes it (reopen) with the secret tracking code:
+    /// the code holder is the reporter, and the same rules decide as for a signed-in reporter.
+    /// </summary>
+    public Task<Result> ApplyWithTrackingCodeAsync(string number, string trackingCode, long expectedVersion, TransitionInput input, CancellationToken ct = default) =>
+        input.Action is WorkflowAction.Close or WorkflowAction.Reopen
+            ? ApplyCoreAsync(number, expectedVersion, input, new Actor(null, "Reporter (tracking code)", new HashSet<string>()), trackingCode, ct)
+            : Task.FromResult(Result.Fail("With a tracking code you can only confirm the fix or dispute it."));
+
+    private async Task<Result> ApplyCoreAsync(string number, long expectedVersion, TransitionInput input, Actor actor, string? trackingCode, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -44,6 +56,12 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         if (request.Version != expectedVersion) return Result.Fail(ChangedByOthers);
 
         var party = await PartyOfAsync(db, request, actor, ct);
+        if (trackingCode is not null)
+        {
+            if (request.TrackingCodeHash is null || !TrackingCodes.Matches(trackingCode, request.TrackingCodeHash))
+                return Result.Fail($"There is no request {number}.");
+            party = Party.Reporter;
+        }
         var command = await BuildCommandAsync(db, request, input, now, ct);
         if (!command.Succeeded) return Result.Fail(command.Error!);
 

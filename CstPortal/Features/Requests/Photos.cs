@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using CstPortal.Common;
+using SkiaSharp;
+
+namespace CstPortal.Features.Requests;
+
+/// <summary>A file as a browser sent it: its name is only for messages, never trusted.</summary>
+public sealed record PhotoUpload(string FileName, byte[] Content);
+
+/// <summary>A checked photo, re-encoded (no EXIF/GPS left) and downscaled, with its thumbnail.</summary>
+public sealed record ProcessedPhoto(byte[] Image, byte[] Thumbnail, int Width, int Height, string Sha256)
+{
+    public const string ContentType = "image/jpeg";
+}
+
+/// <summary>
+/// The photo rules: decode to check (not name or claimed type), refuse huge images before decoding them,
+/// re-encode as JPEG (which drops every metadata block, GPS included) at most 2048 px, and a thumbnail.
+/// Pure: bytes in, bytes out.
+/// </summary>
+public static class PhotoRules
+{
+    public const int MaxFiles = 5;
+    public const long MaxBytes = 10 * 1024 * 1024;
+    /// <summary>Refused above this many pixels (a decompression bomb is small on disk and huge in memory).</summary>
+    public const long MaxPixels = 50_000_000;
+    public const int MaxEdge = 2048;
+    public const int ThumbnailEdge = 320;
+    private const int Quality = 85;
+
+    public static Result<IReadOnlyList<ProcessedPhoto>> ProcessAll(IReadOnlyList<PhotoUpload>? uploads)
+    {
+        if (uploads is null || uploads.Count == 0) return Result<IReadOnlyList<ProcessedPhoto>>.Ok([]);
+        if (uploads.Count > MaxFiles) return Result<IReadOnlyList<ProcessedPhoto>>.Fail($"Add at most {MaxFiles} photos.");
+        var done = new List<ProcessedPhoto>();
+        foreach (var upload in uploads)
+        {
+            var one = Process(upload);
+            if (!one.Succeeded) return Result<IReadOnlyList<ProcessedPhoto>>.Fail(one.Error!);
+            done.Add(one.Value!);
+        }
+        return done;
+    }
+
+    public static Result<ProcessedPhoto> Process(PhotoUpload upload)
+    {
+        var name = string.IsNullOrWhiteSpace(upload.FileName) ? "The photo" : $"\"{Path.GetFileName(upload.FileName)}\"";
+        if (upload.Content.Length == 0) return Result<ProcessedPhoto>.Fail($"{name} is empty.");
+        if (upload.Content.Length > MaxBytes) return Result<ProcessedPhoto>.Fail($"{name} is larger than 10 MB. Choose a smaller photo.");
+
+        using var data = SKData.CreateCopy(upload.Content);
+        using var codec = SKCodec.Create(data);
+        if (codec is null || codec.EncodedFormat is not (SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Webp))
+            return Result<ProcessedPhoto>.Fail($"{name} is not a JPEG, PNG or WebP image.");
+        var info = codec.Info;
+        if ((long)info.Width * info.Height > MaxPixels || info.Width <= 0 || info.Height <= 0)
+            return Result<ProcessedPhoto>.Fail($"{name} has too many pixels ({info.Width} × {info.Height}). Use a photo of at most {MaxPixels / 1_000_000} megapixels.");
+
+        using var decoded = new SKBitmap(new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var status = codec.GetPixels(decoded.Info, decoded.GetPixels());
+        if (status is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+            return Result<ProcessedPhoto>.Fail($"{name} could not be read as an image.");
+
+        using var upright = Orient(decoded, codec.EncodedOrigin);
+        var (full, w, h) = Encode(upright, MaxEdge);
+        var (thumb, _, _) = Encode(upright, ThumbnailEdge);
+        return new ProcessedPhoto(full, thumb, w, h, Convert.ToHexStringLower(SHA256.HashData(full)));
+    }
+
+    /// <summary>Turns the pixels the way the camera meant (the EXIF orientation is lost with the metadata).</summary>
+    private static SKBitmap Orient(SKBitmap source, SKEncodedOrigin origin)
+    {
+        // The usual camera turns; the rare mirrored origins are kept as stored.
+        if (origin is not (SKEncodedOrigin.BottomRight or SKEncodedOrigin.RightTop or SKEncodedOrigin.LeftBottom)) return source.Copy();
+        var swap = origin is SKEncodedOrigin.RightTop or SKEncodedOrigin.LeftBottom;
+        var result = new SKBitmap(swap ? source.Height : source.Width, swap ? source.Width : source.Height);
+        using var canvas = new SKCanvas(result);
+        switch (origin)
+        {
+            case SKEncodedOrigin.BottomRight: canvas.RotateDegrees(180, source.Width / 2f, source.Height / 2f); break;
+            case SKEncodedOrigin.RightTop: canvas.Translate(result.Width, 0); canvas.RotateDegrees(90); break;
+            case SKEncodedOrigin.LeftBottom: canvas.Translate(0, result.Height); canvas.RotateDegrees(270); break;
+        }
+        using var image = SKImage.FromBitmap(source);
+        canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear));
+        return result;
+    }
+
+    private static (byte[] Bytes, int Width, int Height) Encode(SKBitmap source, int maxEdge)
+    {
+        var scale = Math.Min(1.0, (double)maxEdge / Math.Max(source.Width, source.Height));
+        var w = Math.Max(1, (int)Math.Round(source.Width * scale));
+        var h = Math.Max(1, (int)Math.Round(source.Height * scale));
+        using var surface = SKSurface.Create(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White); // transparent PNG areas become white in the JPEG
+        using var image = SKImage.FromBitmap(source);
+        canvas.DrawImage(image, new SKRect(0, 0, w, h), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        using var snapshot = surface.Snapshot();
+        using var encoded = snapshot.Encode(SKEncodedImageFormat.Jpeg, Quality);
+        return (encoded.ToArray(), w, h);
+    }
+}
+
+/// <summary>Photo files under the data directory, named by the hash of their content. Never served as static files.</summary>
+public sealed class EvidenceStore(string dataDirectory)
+{
+    public string Folder { get; } = Path.Combine(dataDirectory, "evidence");
+
+    public async Task SaveAsync(ProcessedPhoto photo, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(Folder);
+        await WriteOnceAsync(PathOf(photo.Sha256, thumbnail: false), photo.Image, ct);
+        await WriteOnceAsync(PathOf(photo.Sha256, thumbnail: true), photo.Thumbnail, ct);
+    }
+
+    public string PathOf(string sha256, bool thumbnail)
+    {
+        if (sha256.Length != 64 || !sha256.All(Uri.IsHexDigit)) throw new ArgumentException("Not a SHA-256 name.", nameof(sha256));
+        return Path.Combine(Folder, sha256 + (thumbnail ? ".thumb.jpg" : ".jpg"));
+    }
+
+    private static async Task WriteOnceAsync(string path, byte[] bytes, CancellationToken ct)
+    {
+        if (File.Exists(path)) return; // same content, same name: already stored
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await File.WriteAllBytesAsync(temp, bytes, ct);
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,71 @@
+namespace CstPortal.Features.Requests;
+
+/// <summary>
+/// What the report form holds while a citizen fills it in, and the same checks the server makes, so the
+/// form can say what is missing before sending. Pure: no database, no UI.
+/// </summary>
+public sealed class ReportDraft
+{
+    public CategoryForm? Category { get; private set; }
+    public Dictionary<string, string> Answers { get; } = [];
+    public string Description { get; set; } = "";
+    public double? Latitude { get; private set; }
+    public double? Longitude { get; private set; }
+    public string? Address { get; set; }
+    public string? Email { get; set; }
+    public List<PhotoUpload> Photos { get; } = [];
+
+    public bool HasCategoryAndLocation => Category is not null && Latitude is not null && Longitude is not null;
+
+    public void Choose(CategoryForm? category)
+    {
+        if (category?.Id == Category?.Id) return;
+        Category = category;
+        Answers.Clear();
+    }
+
+    public void Place(double latitude, double longitude)
+    {
+        Latitude = Math.Round(latitude, 6);
+        Longitude = Math.Round(longitude, 6);
+    }
+
+    public void Toggle(string code, string choice, bool on)
+    {
+        var set = Answers.GetValueOrDefault(code, "").Split(';', StringSplitOptions.RemoveEmptyEntries).ToList();
+        set.Remove(choice);
+        if (on) set.Add(choice);
+        if (set.Count == 0) Answers.Remove(code);
+        else Answers[code] = string.Join(';', set);
+    }
+
+    public bool IsChecked(string code, string choice) =>
+        Answers.GetValueOrDefault(code, "").Split(';').Contains(choice);
+
+    /// <summary>Every problem with the draft, in form order; empty when it can be sent.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Category is null) problems.Add("Choose a category.");
+        else
+        {
+            var questions = Category.Questions.Select((q, i) => new CategoryQuestion
+            {
+                Code = q.Code, Prompt = q.Prompt, Type = q.Type, Required = q.Required, Order = i,
+                Options = string.Join('\n', q.Choices.Select(c => $"{c.Key}={c.Label}")),
+            }).ToList();
+            var answers = CategoryAnswers.Validate(questions, Answers.Where(a => !string.IsNullOrWhiteSpace(a.Value)).ToDictionary());
+            if (!answers.Succeeded) problems.Add(answers.Error!);
+        }
+        if (string.IsNullOrWhiteSpace(Description)) problems.Add("Describe the problem.");
+        else if (Description.Length > RequestService.MaxDescription) problems.Add($"The description can be at most {RequestService.MaxDescription:N0} characters.");
+        if (Latitude is null || Longitude is null) problems.Add("Put the pin where the problem is: tap the map or use your location.");
+        if (Address is { Length: > 400 }) problems.Add("The address or landmark can be at most 400 characters.");
+        if (!string.IsNullOrWhiteSpace(Email) && !ContactEmail.IsValid(Email.Trim())) problems.Add("The email address does not look right.");
+        if (Photos.Count > PhotoRules.MaxFiles) problems.Add($"Add at most {PhotoRules.MaxFiles} photos.");
+        return problems;
+    }
+
+    public SubmitInput ToInput() => new(Category?.Id ?? 0, Description, Latitude ?? double.NaN, Longitude ?? double.NaN, Address,
+        Answers.ToDictionary(), string.IsNullOrWhiteSpace(Email) ? null : Email.Trim(), [.. Photos]);
+}
