@@ -2,6 +2,8 @@ using CstPortal.Common;
 using CstPortal.Components;
 using CstPortal.Components.Account;
 using CstPortal.Data;
+using CstPortal.Features.Integration;
+using CstPortal.Features.Open311;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -53,6 +55,7 @@ builder.Services.AddCstIdentity().AddSignInManager().AddDefaultTokenProviders();
 builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
 builder.Services.AddCstFeatures();
+builder.Services.AddCstApis(builder.Configuration);
 builder.Services.AddCstJobs(builder.Configuration);
 
 var app = builder.Build();
@@ -65,6 +68,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseApiErrorBodies();
 app.UseRequestLocalization(new RequestLocalizationOptions()
     .SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
 app.UseAntiforgery();
@@ -72,6 +76,9 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapOpen311();
+app.MapIntegrationApi();
+app.MapOpenApi();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 

@@ -1,8 +1,10 @@
 using CstPortal.Data;
 using CstPortal.Data.DemoCity;
+using CstPortal.Features.ApiKeys;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Duplicates;
 using CstPortal.Features.Geo;
+using CstPortal.Features.Open311;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Workflow;
 using Microsoft.AspNetCore.Identity;
@@ -20,6 +22,8 @@ public static class ServiceRegistration
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<DuplicateFinder>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<Open311Service>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

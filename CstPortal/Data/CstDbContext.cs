@@ -1,7 +1,9 @@
+using CstPortal.Features.ApiKeys;
 using CstPortal.Features.Assignment;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Geo;
 using CstPortal.Features.Notifications;
+using CstPortal.Features.Open311;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Sla;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -33,6 +35,8 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Open311Submission> Open311Submissions => Set<Open311Submission>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -143,6 +147,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasOne<Category>().WithMany().HasForeignKey(p => p.CategoryId);
         });
         ConfigureNotifications(b);
+        ConfigureApiKeys(b);
         b.Entity<AuditEntry>(e =>
         {
             e.HasIndex(a => a.Sequence).IsUnique();
@@ -153,6 +158,31 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.Property(a => a.EntityId).HasMaxLength(64);
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.Property(a => a.Hash).HasMaxLength(64);
+        });
+    }
+
+    private static void ConfigureApiKeys(ModelBuilder b)
+    {
+        b.Entity<ApiKey>(e =>
+        {
+            e.HasIndex(k => k.KeyHash).IsUnique();
+            e.Property(k => k.Name).HasMaxLength(200);
+            e.Property(k => k.KeyHash).HasMaxLength(64);
+            e.Property(k => k.Prefix).HasMaxLength(16);
+            e.Property(k => k.Role).HasMaxLength(32);
+            e.HasOne<ApplicationUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Open311Submission>(e =>
+        {
+            e.HasIndex(s => s.Token).IsUnique();
+            e.HasIndex(s => new { s.ApiKeyId, s.IdempotencyKey }).IsUnique();
+            e.HasIndex(s => s.RequestNumber);
+            e.Property(s => s.Token).HasMaxLength(64);
+            e.Property(s => s.IdempotencyKey).HasMaxLength(200);
+            e.Property(s => s.BodyHash).HasMaxLength(64);
+            e.Property(s => s.RequestNumber).HasMaxLength(40);
+            e.Property(s => s.MediaUrl).HasMaxLength(2000);
+            e.HasOne<ApiKey>().WithMany().HasForeignKey(s => s.ApiKeyId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 
