@@ -24,6 +24,7 @@ public static class ServiceRegistration
         services.AddSingleton<DuplicateFinder>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<Open311Service>();
+        services.AddSingleton<Features.Integration.ApiReferenceService>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

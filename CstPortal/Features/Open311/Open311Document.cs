@@ -33,7 +33,7 @@ public static class Open311Document
     private static byte[] WriteJson(object document)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             WriteJsonValue(w, document);
         return stream.ToArray();
     }
