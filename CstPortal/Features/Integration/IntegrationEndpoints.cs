@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CstPortal.Features.Integration;
 
-/// <summary>A request as an integration sees it: everything staff work with, but never the reporter's identity.</summary>
+/// <summary>A request as an integration sees it: what staff work with, but never the reporter's name or email.</summary>
 public sealed record ApiRequest(
     string Number, long Version, string Status, string Category, string CategoryGroup, string Priority, string Description,
     double Latitude, double Longitude, string? Address, string Zone, DateTime CreatedAt, DateTime? ResponseDueAt,
@@ -115,7 +115,9 @@ public static class IntegrationEndpoints
         response.Headers.ETag = $"\"{r.Version}\"";
         return TypedResults.Ok(new ApiRequest(r.Number, r.Version, r.Status.Code(), r.CategoryName, r.CategoryGroup, r.Priority.ToString(),
             r.Description, r.Latitude, r.Longitude, r.Address, r.ZoneName, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt, r.AssignedAt,
-            r.ResolvedAt, r.TeamName, r.AgentName, r.ResolutionNote, r.CloseReason?.ToString(), r.MasterNumber, r.Answers, r.Timeline,
+            r.ResolvedAt, r.TeamName, r.AgentName, r.ResolutionNote, r.CloseReason?.ToString(), r.MasterNumber, r.Answers,
+            // Who did what in the public timeline may be the reporter (a comment, a reopen): integrations get the what only.
+            r.Timeline.Select(t => t with { Who = null }).ToList(),
             r.InternalNotes, r.AvailableActions.Select(a => a.ToString()).ToList()));
     }
 
