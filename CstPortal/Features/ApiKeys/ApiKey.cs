@@ -24,7 +24,7 @@ public class ApiKey
 
     public static ApiKey Create(string name, string secret, string? role, string? userId, DateTime now) => new()
     {
-        Name = name.Trim(), KeyHash = Hash(secret), Prefix = secret.Length > 6 ? secret[..6] : secret,
+        Name = name.Trim(), KeyHash = Hash(secret), Prefix = secret.Length > 8 ? secret[..8] : secret,
         Role = role, UserId = userId, CreatedAt = now,
     };
 

@@ -18,12 +18,19 @@ public static partial class Open311Endpoints
     public static IEndpointRouteBuilder MapOpen311(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup(Prefix).WithTags(Tag).AddEndpointFilter(Guard).DisableAntiforgery();
+        // Every answer is JSON or XML by suffix; errors are the specification's errors/error.
+        v2.WithMetadata(
+            new ProducesResponseTypeMetadata(StatusCodes.Status200OK, null, ["application/json", "text/xml"]),
+            new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, null, ["application/json", "text/xml"]),
+            new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, null, ["application/json", "text/xml"]),
+            new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, null, ["application/json", "text/xml"]));
 
         v2.MapGet("/discovery.{format}", Discovery).WithSummary("Discovery: where and how this city speaks Open311");
         v2.MapGet("/services.{format}", Services).WithSummary("The services (request categories) a client can report");
         v2.MapGet("/services/{service_code}.{format}", Definition).WithSummary("A service's definition: its attributes (extra questions)");
         v2.MapPost("/requests.{format}", Post)
             .Accepts<Open311PostForm>("application/x-www-form-urlencoded")
+            .Produces(StatusCodes.Status403Forbidden, null, "application/json", "text/xml")
             .WithSummary("Create a service request (api_key required; Idempotency-Key header honoured)")
             .WithDescription("Form fields as the specification says; attributes as attribute[CODE]=value or attribute[CODE][]=value for several. A point (lat and long) is required: requests are routed by the zone the point lies in and address_string is not geocoded.");
         v2.MapGet("/tokens/{token}.{format}", Token).WithSummary("The service_request_id a token stands for");
