@@ -171,6 +171,24 @@ public class IntegrationApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFa
     }
 
     [Fact]
+    public async Task An_agent_token_lists_only_the_work_of_the_agent_it_acts_for()
+    {
+        var fieldApp = await TokenAsync(Roles.Agent, "agent@riverton.example");
+        var unbound = await TokenAsync(Roles.Agent);
+        int agentId;
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync())
+            agentId = await db.Agents.Where(a => a.DisplayName == "Amir Agent").Select(a => a.Id).SingleAsync();
+
+        var mine = await (await SendAsync(HttpMethod.Get, "/api/v1/requests?pageSize=200", fieldApp)).Content.ReadFromJsonAsync<JsonElement>();
+        var none = await (await SendAsync(HttpMethod.Get, "/api/v1/requests", unbound)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(mine.GetProperty("total").GetInt32() > 0);
+        Assert.All(mine.GetProperty("items").EnumerateArray(), r => Assert.Equal("Amir Agent", r.GetProperty("assignee").GetString()));
+        Assert.Equal(0, none.GetProperty("total").GetInt32());
+        Assert.True(agentId > 0);
+    }
+
+    [Fact]
     public async Task Malformed_json_is_a_problem_not_a_page()
     {
         var token = await TokenAsync(Roles.Dispatcher);

@@ -253,6 +253,20 @@ public class Open311ApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFactor
     }
 
     [Fact]
+    public async Task Concurrent_posts_with_one_idempotency_key_create_one_request()
+    {
+        var key = Guid.NewGuid().ToString();
+        var posts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostAsync("/open311/v2/requests.json", Form(Pothole("Concurrent pothole")), key)));
+
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync();
+        Assert.Equal(1, await db.Requests.CountAsync(r => r.Description == "Concurrent pothole"));
+        Assert.Contains(posts, p => p.Status == HttpStatusCode.OK);
+        // Each answer is the one request or "still being created" (400): never a second request, never a 500.
+        Assert.All(posts, p => Assert.True(p.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, p.Body));
+        Assert.Single(posts.Where(p => p.Status == HttpStatusCode.OK).Select(p => p.Body).Distinct());
+    }
+
+    [Fact]
     public async Task A_failed_post_releases_its_idempotency_key_for_the_corrected_post()
     {
         var key = Guid.NewGuid().ToString();

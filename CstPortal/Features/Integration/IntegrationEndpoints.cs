@@ -87,7 +87,7 @@ public static class IntegrationEndpoints
         return await next(context);
     }
 
-    private static async Task<Results<Ok<ApiPage<ApiRequestRow>>, ValidationProblem>> List(RequestService requests, CancellationToken ct,
+    private static async Task<Results<Ok<ApiPage<ApiRequestRow>>, ValidationProblem>> List(RequestService requests, ClaimsPrincipal user, CancellationToken ct,
         string? status = null, bool openOnly = false, int? categoryId = null, int? zoneId = null, string? search = null, int page = 1, int pageSize = 25)
     {
         RequestStatus? parsed = null;
@@ -98,9 +98,18 @@ public static class IntegrationEndpoints
         }
         if (page < 1) return TypedResults.ValidationProblem(Errors("page", "page starts at 1."));
         if (pageSize is < 1 or > 200) return TypedResults.ValidationProblem(Errors("pageSize", "pageSize is 1 to 200."));
+        // As in the UI: office roles list every request; an agent's token lists the work assigned to the agent it acts for.
+        var actor = Actor.FromPrincipal(user);
+        int? agentId = null;
+        if (!Roles.Office.Split(',').Any(actor.IsIn))
+        {
+            agentId = await requests.AgentIdOfAsync(actor.UserId, ct);
+            if (agentId is null) return TypedResults.Ok(new ApiPage<ApiRequestRow>([], 0, page, pageSize));
+        }
         var result = await requests.ListAsync(new RequestFilter
         {
             Status = parsed, OpenOnly = openOnly, CategoryId = categoryId, ZoneId = zoneId, Search = search, Page = page, PageSize = pageSize,
+            AssignedAgentId = agentId,
         }, ct);
         return TypedResults.Ok(new ApiPage<ApiRequestRow>(result.Items.Select(r => new ApiRequestRow(r.Number, r.Status.Code(), r.CategoryName,
             r.Priority.ToString(), r.ZoneName, r.Address, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt, r.ResolvedAt, r.AssigneeName,
