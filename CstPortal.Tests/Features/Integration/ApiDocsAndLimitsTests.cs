@@ -75,6 +75,16 @@ public class RateLimitTests(TightRateLimitAppFactory factory) : IClassFixture<Ti
     }
 
     [Fact]
+    public async Task Made_up_keys_share_the_client_address_budget_instead_of_getting_one_each()
+    {
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            codes.Add((await _client.GetAsync($"/open311/v2/discovery.json?api_key=made-up-{i}")).StatusCode);
+
+        Assert.Equal((HttpStatusCode)429, codes[^1]);
+    }
+
+    [Fact]
     public async Task A_rest_token_over_its_budget_gets_429_problem_details_while_another_token_goes_on()
     {
         var keys = factory.Services.GetRequiredService<ApiKeyService>();

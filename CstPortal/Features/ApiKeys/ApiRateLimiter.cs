@@ -19,15 +19,16 @@ public sealed class ApiRateLimiter : IDisposable
             _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = Window, QueueLimit = 0, AutoReplenishment = true }));
     }
 
-    /// <summary>True when the caller may go ahead. The partition is the hash of the key, never the key itself.</summary>
+    /// <summary>True when the caller may go ahead.</summary>
     public bool TryAcquire(string partition)
     {
         using var lease = _limiter.AttemptAcquire(partition);
         return lease.IsAcquired;
     }
 
-    public static string PartitionFor(string? key, HttpContext context) =>
-        string.IsNullOrWhiteSpace(key) ? "ip:" + context.Connection.RemoteIpAddress : "key:" + ApiKey.Hash(key);
+    /// <summary>A valid key's own budget; calls without one (or with a wrong one) share their client address's budget.</summary>
+    public static string PartitionFor(int? keyId, HttpContext context) =>
+        keyId is { } id ? "key:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "ip:" + context.Connection.RemoteIpAddress;
 
     public void Dispose() => _limiter.Dispose();
 }

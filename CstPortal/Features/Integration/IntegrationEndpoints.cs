@@ -76,9 +76,9 @@ public static class IntegrationEndpoints
     private static async ValueTask<object?> RateLimit(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.FirstOrDefault();
-        var key = header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        if (!http.RequestServices.GetRequiredService<ApiKeys.ApiRateLimiter>().TryAcquire(ApiKeys.ApiRateLimiter.PartitionFor(key, http)))
+        // Authorization ran first, so the caller is a valid token: its own budget.
+        var keyId = int.TryParse(http.User.FindFirstValue(ApiTokenAuthentication.KeyIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
+        if (!http.RequestServices.GetRequiredService<ApiKeys.ApiRateLimiter>().TryAcquire(ApiKeys.ApiRateLimiter.PartitionFor(keyId, http)))
         {
             http.Response.Headers.RetryAfter = "60";
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",

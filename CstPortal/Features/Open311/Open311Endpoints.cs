@@ -67,14 +67,14 @@ public static partial class Open311Endpoints
                 return Open311Result.Error(404, $"This endpoint serves jurisdiction_id \"{options.JurisdictionId}\" only.", format);
 
             var apiKey = Field("api_key");
-            if (!http.RequestServices.GetRequiredService<ApiRateLimiter>().TryAcquire(ApiRateLimiter.PartitionFor(apiKey, http)))
+            var caller = string.IsNullOrWhiteSpace(apiKey) ? null : await http.RequestServices.GetRequiredService<ApiKeyService>().CheckAsync(apiKey, http.RequestAborted);
+            if (!http.RequestServices.GetRequiredService<ApiRateLimiter>().TryAcquire(ApiRateLimiter.PartitionFor(caller?.KeyId, http)))
             {
                 http.Response.Headers.RetryAfter = "60";
-                return Open311Result.Error(429, "Too many requests for this key. Wait a minute and try again.", format);
+                return Open311Result.Error(429, "Too many requests. Wait a minute and try again.", format);
             }
             if (form is not null)
             {
-                var caller = await http.RequestServices.GetRequiredService<ApiKeyService>().CheckAsync(apiKey, http.RequestAborted);
                 if (caller is null)
                     return Open311Result.Error(403, string.IsNullOrWhiteSpace(apiKey) ? "api_key is required to post a request." : "That api_key is not valid.", format);
                 http.Items[typeof(ApiCaller)] = caller;
