@@ -267,6 +267,25 @@ public class Open311ApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFactor
     }
 
     [Fact]
+    public async Task A_claim_left_unfinished_by_a_stopped_process_is_released_after_a_while()
+    {
+        var key = Guid.NewGuid().ToString();
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync();
+        var demoKey = await db.ApiKeys.Where(k => k.Name == "Riverton demo Open311 client").Select(k => k.Id).SingleAsync();
+        db.Open311Submissions.Add(new CstPortal.Features.Open311.Open311Submission
+        {
+            Token = Guid.NewGuid().ToString("N"), ApiKeyId = demoKey, IdempotencyKey = key, BodyHash = "unfinished",
+            CreatedAt = DateTime.UtcNow.AddMinutes(-10),
+        });
+        await db.SaveChangesAsync();
+
+        var post = await PostAsync("/open311/v2/requests.json", Form(Pothole("After an unfinished claim")), key);
+
+        Assert.Equal(HttpStatusCode.OK, post.Status);
+        Assert.Equal(1, await db.Requests.CountAsync(r => r.Description == "After an unfinished claim"));
+    }
+
+    [Fact]
     public async Task A_failed_post_releases_its_idempotency_key_for_the_corrected_post()
     {
         var key = Guid.NewGuid().ToString();

@@ -49,6 +49,7 @@ public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Re
 {
     public const int MaxPageSize = 1000;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(90);
+    public static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(5);
 
     public static bool IsOpen(RequestStatus status) => status.IsOpen();
 
@@ -104,6 +105,12 @@ public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Re
             if (claim.IdempotencyKey is { } key)
             {
                 var earlier = await db.Open311Submissions.AsNoTracking().SingleOrDefaultAsync(s => s.ApiKeyId == caller.KeyId && s.IdempotencyKey == key, ct);
+                // A claim never completed (the process stopped mid-way) is released after a while, so the key is not stuck.
+                if (earlier is { RequestNumber: null } && earlier.CreatedAt < now - AbandonedClaimAge)
+                {
+                    await db.Open311Submissions.Where(s => s.Id == earlier.Id && s.RequestNumber == null).ExecuteDeleteAsync(ct);
+                    earlier = null;
+                }
                 if (earlier is not null) return await ReplayAsync(earlier, post, ct);
             }
             db.Open311Submissions.Add(claim);
