@@ -31,6 +31,8 @@ public class OpenApiDocumentTests(ApiAppFactory factory) : IClassFixture<ApiAppF
             Assert.Contains(expected, paths);
         Assert.All(paths, p => Assert.True(p.StartsWith("/open311/", StringComparison.Ordinal) || p.StartsWith("/api/", StringComparison.Ordinal), p));
         Assert.True(doc.GetProperty("paths").GetProperty("/open311/v2/requests.{format}").GetProperty("post").TryGetProperty("requestBody", out _));
+        var post = doc.GetProperty("paths").GetProperty("/open311/v2/requests.{format}").GetProperty("post");
+        Assert.Equal(["200", "400", "403", "404", "429"], post.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
     }
 
     [Fact]

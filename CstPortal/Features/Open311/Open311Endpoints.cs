@@ -18,29 +18,30 @@ public static partial class Open311Endpoints
     public static IEndpointRouteBuilder MapOpen311(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup(Prefix).WithTags(Tag).AddEndpointFilter(Guard).DisableAntiforgery();
-        // Every answer is JSON or XML by suffix; errors are the specification's errors/error.
-        v2.WithMetadata(
-            new ProducesResponseTypeMetadata(StatusCodes.Status200OK, null, ["application/json", "text/xml"]),
-            new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, null, ["application/json", "text/xml"]),
-            new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, null, ["application/json", "text/xml"]),
-            new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, null, ["application/json", "text/xml"]));
-
-        v2.MapGet("/discovery.{format}", Discovery).WithSummary("Discovery: where and how this city speaks Open311");
-        v2.MapGet("/services.{format}", Services).WithSummary("The services (request categories) a client can report");
-        v2.MapGet("/services/{service_code}.{format}", Definition).WithSummary("A service's definition: its attributes (extra questions)");
+        v2.MapGet("/discovery.{format}", Discovery).WithSummary("Discovery: where and how this city speaks Open311").Answers();
+        v2.MapGet("/services.{format}", Services).WithSummary("The services (request categories) a client can report").Answers();
+        v2.MapGet("/services/{service_code}.{format}", Definition).WithSummary("A service's definition: its attributes (extra questions)").Answers();
         v2.MapPost("/requests.{format}", Post)
             .Accepts<Open311PostForm>("application/x-www-form-urlencoded")
-            .Produces(StatusCodes.Status403Forbidden, null, "application/json", "text/xml")
             .WithSummary("Create a service request (api_key required; Idempotency-Key header honoured)")
-            .WithDescription("Form fields as the specification says; attributes as attribute[CODE]=value or attribute[CODE][]=value for several. A point (lat and long) is required: requests are routed by the zone the point lies in and address_string is not geocoded.");
-        v2.MapGet("/tokens/{token}.{format}", Token).WithSummary("The service_request_id a token stands for");
+            .WithDescription("Form fields as the specification says; attributes as attribute[CODE]=value or attribute[CODE][]=value for several. A point (lat and long) is required: requests are routed by the zone the point lies in and address_string is not geocoded.")
+            .Answers();
+        v2.MapGet("/tokens/{token}.{format}", Token).WithSummary("The service_request_id a token stands for").Answers();
         v2.MapGet("/requests.{format}", Requests)
-            .WithSummary("Service requests: filters, last 90 days and at most 1,000 by default; page and page_size extension");
-        v2.MapGet("/requests/{service_request_id}.{format}", Request).WithSummary("One service request");
-        v2.MapGet("/servicerequestupdates.{format}", Updates).WithSummary("FixMyStreet extension: status updates between start_date and end_date");
+            .WithSummary("Service requests: filters, last 90 days and at most 1,000 by default; page and page_size extension").Answers();
+        v2.MapGet("/requests/{service_request_id}.{format}", Request).WithSummary("One service request").Answers();
+        v2.MapGet("/servicerequestupdates.{format}", Updates).WithSummary("FixMyStreet extension: status updates between start_date and end_date").Answers();
         v2.Map("/{**rest}", (HttpContext ctx) => Open311Result.Error(404, "There is no such Open311 endpoint here. Start at discovery.json.", FormatOf(ctx)))
             .ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>Documents the answers: JSON or XML by suffix; errors are the specification's errors/error.</summary>
+    private static RouteHandlerBuilder Answers(this RouteHandlerBuilder endpoint)
+    {
+        foreach (var status in new[] { StatusCodes.Status200OK, StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests })
+            endpoint.Produces(status, null, "application/json", "text/xml");
+        return endpoint;
     }
 
     /// <summary>For every endpoint: the suffix, the jurisdiction, the api_key on POST, the rate limit, and errors that are never HTML.</summary>
