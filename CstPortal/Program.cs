@@ -5,6 +5,8 @@ using CstPortal.Data;
 using CstPortal.Features.Analytics;
 using CstPortal.Features.Geo;
 using CstPortal.Features.Requests;
+using CstPortal.Features.Integration;
+using CstPortal.Features.Open311;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -58,6 +60,7 @@ builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSe
 
 builder.Services.AddCstFeatures();
 builder.Services.AddCitizenRateLimits();
+builder.Services.AddCstApis(builder.Configuration);
 builder.Services.AddCstJobs(builder.Configuration);
 
 var app = builder.Build();
@@ -70,6 +73,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseApiErrorBodies();
 app.UseRequestLocalization(new RequestLocalizationOptions()
     .SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
 app.UseAntiforgery();
@@ -81,6 +85,9 @@ app.MapAdditionalIdentityEndpoints();
 app.MapGeoFeeds();
 app.MapAnalyticsExports();
 app.MapCitizenEndpoints();
+app.MapOpen311();
+app.MapIntegrationApi();
+app.MapOpenApi();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 

@@ -1,9 +1,11 @@
 using CstPortal.Data;
 using CstPortal.Data.DemoCity;
 using CstPortal.Features.Analytics;
+using CstPortal.Features.ApiKeys;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Duplicates;
 using CstPortal.Features.Geo;
+using CstPortal.Features.Open311;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Workflow;
 using Microsoft.AspNetCore.Identity;
@@ -26,6 +28,9 @@ public static class ServiceRegistration
         services.AddSingleton<KpiService>();
         services.AddSingleton<ExportService>();
         services.AddCitizenPortal();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<Open311Service>();
+        services.AddSingleton<Features.Integration.ApiReferenceService>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

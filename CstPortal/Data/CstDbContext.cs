@@ -1,7 +1,9 @@
+using CstPortal.Features.ApiKeys;
 using CstPortal.Features.Assignment;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Geo;
 using CstPortal.Features.Notifications;
+using CstPortal.Features.Open311;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Sla;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -34,6 +36,8 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<RequestSupporter> RequestSupporters => Set<RequestSupporter>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Open311Submission> Open311Submissions => Set<Open311Submission>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -145,6 +149,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
         });
         ConfigureNotifications(b);
         ConfigureCitizenPortal(b);
+        ConfigureApiKeys(b);
         b.Entity<AuditEntry>(e =>
         {
             e.HasIndex(a => a.Sequence).IsUnique();
@@ -170,6 +175,31 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasIndex(s => s.UserId);
         });
         b.Entity<Evidence>(e => e.HasIndex(v => new { v.ServiceRequestId, v.Sha256 }));
+    }
+
+    private static void ConfigureApiKeys(ModelBuilder b)
+    {
+        b.Entity<ApiKey>(e =>
+        {
+            e.HasIndex(k => k.KeyHash).IsUnique();
+            e.Property(k => k.Name).HasMaxLength(200);
+            e.Property(k => k.KeyHash).HasMaxLength(64);
+            e.Property(k => k.Prefix).HasMaxLength(16);
+            e.Property(k => k.Role).HasMaxLength(32);
+            e.HasOne<ApplicationUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Open311Submission>(e =>
+        {
+            e.HasIndex(s => s.Token).IsUnique();
+            e.HasIndex(s => new { s.ApiKeyId, s.IdempotencyKey }).IsUnique();
+            e.HasIndex(s => s.RequestNumber);
+            e.Property(s => s.Token).HasMaxLength(64);
+            e.Property(s => s.IdempotencyKey).HasMaxLength(200);
+            e.Property(s => s.BodyHash).HasMaxLength(64);
+            e.Property(s => s.RequestNumber).HasMaxLength(40);
+            e.Property(s => s.MediaUrl).HasMaxLength(2000);
+            e.HasOne<ApiKey>().WithMany().HasForeignKey(s => s.ApiKeyId).OnDelete(DeleteBehavior.Restrict);
+        });
     }
 
     private static void ConfigureNotifications(ModelBuilder b) =>

@@ -1,4 +1,5 @@
 using CstPortal.Common;
+using CstPortal.Features.ApiKeys;
 using CstPortal.Features.Assignment;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Geo;
@@ -12,7 +13,7 @@ namespace CstPortal.Data.DemoCity;
 /// <summary>Fills an empty database with the demo city of Riverton. Does nothing when any request or zone exists.</summary>
 public sealed class DemoCitySeeder(
     IDbContextFactory<CstDbContext> dbFactory, UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles,
-    TimeProvider clock, ILogger<DemoCitySeeder> log)
+    TimeProvider clock, ILogger<DemoCitySeeder> log, ApiKeyService apiKeys, Microsoft.Extensions.Options.IOptions<ApiOptions> apiOptions)
 {
     public async Task EnsureRolesAsync()
     {
@@ -117,6 +118,8 @@ public sealed class DemoCitySeeder(
             new { zones = zones.Count, categories = categories.Count, agents = agents.Count, requests = inserted, seed }, now, ct);
         await auditDb.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // One Open311 key for the demo, its value from Cst:Open311:DemoApiKey.
+        await apiKeys.CreateWithSecretAsync("Riverton demo Open311 client", null, null, apiOptions.Value.DemoApiKey, Actor.System("demo city"), ct);
         log.LogInformation("Demo city ready: {Zones} zones, {Categories} categories, {Agents} agents, {Requests} requests",
             zones.Count, categories.Count, agents.Count, inserted);
         return true;

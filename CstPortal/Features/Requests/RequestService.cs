@@ -172,6 +172,23 @@ public sealed class RequestService(
         return Result.Ok();
     }
 
+    /// <summary>A note between staff on a request (never shown to the reporter or the public).</summary>
+    public async Task<Result> AddInternalNoteAsync(string number, string text, Actor actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
+        if (request is null || !actor.IsStaff) return Result.Fail($"There is no request {number} that you can add a note to.");
+        var outcome = request.AddInternalNote(actor.Info, text, now);
+        if (!outcome.Succeeded) return outcome;
+        await AuditLog.AppendAsync(db, actor.Info, "request.note", "ServiceRequest", number, new { length = text.Length }, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        events.Publish(new RequestChanged(number, request.Status.Code()));
+        return Result.Ok();
+    }
+
     /// <summary>The agent record of a user, if they are a field agent.</summary>
     public async Task<int?> AgentIdOfAsync(string? userId, CancellationToken ct = default)
     {
@@ -255,7 +272,7 @@ public sealed class RequestService(
             timeline, notes, reporter, actions, canArrive);
     }
 
-    private static string StatusTitle(RequestStatus to, string action) => action switch
+    internal static string StatusTitle(RequestStatus to, string action) => action switch
     {
         nameof(WorkflowAction.Triage) => "Reviewed by the city",
         nameof(WorkflowAction.Assign) => "Assigned to a crew",

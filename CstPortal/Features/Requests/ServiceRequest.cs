@@ -231,6 +231,16 @@ public class ServiceRequest
         return Result.Ok();
     }
 
+    /// <summary>A note between staff, never shown to the public.</summary>
+    public Result AddInternalNote(ActorInfo actor, string text, DateTime now)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return Result.Fail("Write a note first.");
+        if (text.Length > 4000) return Result.Fail("A note can be at most 4,000 characters.");
+        InternalNotes.Add(new InternalNote { AuthorUserId = actor.UserId, AuthorName = actor.Name, Text = text.Trim(), At = now });
+        Touch(now);
+        return Result.Ok();
+    }
+
     private void Touch(DateTime now)
     {
         UpdatedAt = now;
