@@ -115,6 +115,9 @@ public class CitizenServiceTests : IAsyncLifetime
         Assert.True(view.Value!.CanComment);
         Assert.True((await _citizen.CommentAsync(master.Number, null, "Still there this morning", citizen, "10.0.0.3")).Succeeded);
 
+        var mine = await _city.Get<RequestService>().ListAsync(new RequestFilter { ReporterOrSupporterUserId = citizen.UserId, PageSize = 200 });
+        Assert.Contains(mine.Items, r => r.Number == master.Number);
+
         var again = await _citizen.JoinAsync(master.Number, new JoinInput(), citizen, "10.0.0.3");
         Assert.False(again.Succeeded);
         Assert.Equal(1, (await _city.LoadAsync(master.Number)).SupporterCount);
