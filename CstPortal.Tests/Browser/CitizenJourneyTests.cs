@@ -156,17 +156,31 @@ public partial class CitizenJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task On_a_375_px_phone_the_report_form_works_and_nothing_overflows()
+    public async Task On_a_375_px_phone_the_report_form_works_with_the_browser_location_and_nothing_overflows()
     {
-        var page = await browser.NewPageAsync(375, 740);
-        await StartReportAsync(page, "Street light out");
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = browser.BaseUrl, ViewportSize = new ViewportSize { Width = 375, Height = 740 }, IsMobile = true, HasTouch = true,
+            Permissions = ["geolocation"], Geolocation = new Geolocation { Latitude = (float)Scenario.CityCentre.Lat, Longitude = (float)Scenario.CityCentre.Lng },
+        });
+        await context.RouteAsync("https://tile.openstreetmap.org/**", route => route.AbortAsync());
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("report");
+        await Journeys.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Street light out", Exact = true }).CheckAsync();
+        await page.GetByLabel("How many lights are out?").FillAsync("1");
         await page.GetByLabel("Description").FillAsync("Lamp post flickering at the corner");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use my location" }).ClickAsync();
+        await Expect(page.GetByTestId("pin")).ToContainTextAsync("Pin at");
+        var (lat, lng) = await PinAsync(page);
+        Assert.True(CstPortal.Features.Duplicates.DuplicateScoring.DistanceMeters(lat, lng, Scenario.CityCentre.Lat, Scenario.CityCentre.Lng) < 5);
         var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow);
         await page.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
 
         await Expect(page.GetByTestId("receipt")).ToBeVisibleAsync(Slow);
         await Expect(page.GetByTestId("tracking-link")).ToBeVisibleAsync();
+        await context.CloseAsync();
     }
 
     [GeneratedRegex(@"Pin at (-?[\d.]+), (-?[\d.]+)")]

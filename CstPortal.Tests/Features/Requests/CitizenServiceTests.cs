@@ -115,9 +115,22 @@ public class CitizenServiceTests : IAsyncLifetime
         Assert.True(view.Value!.CanComment);
         Assert.True((await _citizen.CommentAsync(master.Number, null, "Still there this morning", citizen, "10.0.0.3")).Succeeded);
 
+        var mine = await _city.Get<RequestService>().ListAsync(new RequestFilter { ReporterOrSupporterUserId = citizen.UserId, PageSize = 200 });
+        Assert.Contains(mine.Items, r => r.Number == master.Number);
+
+        // Supporters hear about progress.
+        Assert.True((await _citizen.JoinAsync(master.Number, new JoinInput(Email: "neighbour@example.org"), Actor.Anonymous, "10.0.0.4")).Succeeded);
+        Assert.True((await _city.ActAsync(master.Number, new TransitionInput(WorkflowAction.Triage), await _city.ActorAsync(Roles.Dispatcher))).Succeeded);
+        await using (var check = _city.Db())
+        {
+            var sent = await check.Outbox.Where(m => m.RequestNumber == master.Number).ToListAsync();
+            Assert.Contains(sent, m => m.Channel == NotificationChannel.InApp && m.RecipientUserId == citizen.UserId);
+            Assert.Contains(sent, m => m.Channel == NotificationChannel.Email && m.RecipientEmail == "neighbour@example.org");
+        }
+
         var again = await _citizen.JoinAsync(master.Number, new JoinInput(), citizen, "10.0.0.3");
         Assert.False(again.Succeeded);
-        Assert.Equal(1, (await _city.LoadAsync(master.Number)).SupporterCount);
+        Assert.Equal(2, (await _city.LoadAsync(master.Number)).SupporterCount);
     }
 
     [Fact]

@@ -97,6 +97,8 @@ public sealed class RequestService(
         if (filter.ZoneId is { } z) q = q.Where(r => r.ZoneId == z);
         if (filter.AssignedAgentId is { } a) q = q.Where(r => r.AssignedAgentId == a);
         if (filter.ReporterUserId is { } u) q = q.Where(r => r.ReporterUserId == u);
+        if (filter.ReporterOrSupporterUserId is { } rs)
+            q = q.Where(r => r.ReporterUserId == rs || db.RequestSupporters.Any(s => s.ServiceRequestId == r.Id && s.UserId == rs));
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var s = filter.Search.Trim();

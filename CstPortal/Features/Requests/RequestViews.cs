@@ -16,6 +16,8 @@ public sealed record RequestFilter
     public int? ZoneId { get; init; }
     public int? AssignedAgentId { get; init; }
     public string? ReporterUserId { get; init; }
+    /// <summary>Requests this user reported or joined as a supporter (the citizen's "My requests").</summary>
+    public string? ReporterOrSupporterUserId { get; init; }
     public string? Search { get; init; }
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 25;

@@ -73,6 +73,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
             await db.Requests.Where(r => r.Id == command.Value!.MasterRequestId)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.SupporterCount, r => r.SupporterCount + 1), ct);
 
+        await SupporterNotifications.EnqueueAsync(db, request, now, ct);
         await AuditLog.AppendAsync(db, actor.Info, "request." + input.Action.ToString().ToLowerInvariant(), "ServiceRequest", number,
             new
             {
