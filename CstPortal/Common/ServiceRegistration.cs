@@ -20,6 +20,10 @@ public static class ServiceRegistration
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<DuplicateFinder>();
+        services.AddSingleton<Features.Assignment.AutoAssignService>();
+        services.AddSingleton<Features.Assignment.StaffWorkService>();
+        services.AddSingleton<Features.Workflow.TriageService>();
+        services.AddSingleton<Features.Admin.AdminService>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

@@ -1,5 +1,6 @@
 using CstPortal.Features.Assignment;
 using CstPortal.Features.Audit;
+using CstPortal.Features.Duplicates;
 using CstPortal.Features.Geo;
 using CstPortal.Features.Notifications;
 using CstPortal.Features.Requests;
@@ -33,6 +34,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<RequestSupporter> RequestSupporters => Set<RequestSupporter>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -143,6 +145,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasOne<Category>().WithMany().HasForeignKey(p => p.CategoryId);
         });
         ConfigureNotifications(b);
+        ConfigureStaffWorkbench(b);
         b.Entity<AuditEntry>(e =>
         {
             e.HasIndex(a => a.Sequence).IsUnique();
@@ -153,6 +156,18 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.Property(a => a.EntityId).HasMaxLength(64);
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.Property(a => a.Hash).HasMaxLength(64);
+        });
+    }
+
+    private static void ConfigureStaffWorkbench(ModelBuilder b)
+    {
+        b.Entity<ServiceRequest>().Property(r => r.AssignmentNote).HasMaxLength(400);
+        b.Entity<RequestSupporter>(e =>
+        {
+            e.Property(s => s.Email).HasMaxLength(256);
+            e.HasOne<ServiceRequest>().WithMany().HasForeignKey(s => s.RequestId);
+            e.HasOne<ApplicationUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(s => new { s.RequestId, s.UserId });
         });
     }
 

@@ -270,6 +270,34 @@ namespace CstPortal.Data.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Duplicates.RequestSupporter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("RequestId", "UserId");
+
+                    b.ToTable("RequestSupporters");
+                });
+
             modelBuilder.Entity("CstPortal.Features.Geo.Zone", b =>
                 {
                     b.Property<int>("Id")
@@ -369,6 +397,9 @@ namespace CstPortal.Data.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AutoAssign")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("DefaultPriority")
@@ -677,6 +708,10 @@ namespace CstPortal.Data.Migrations
 
                     b.Property<int?>("AssignedTeamId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssignmentNote")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("CategoryId")
                         .HasColumnType("INTEGER");
@@ -1063,6 +1098,20 @@ namespace CstPortal.Data.Migrations
                         .HasForeignKey("ZoneId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Duplicates.RequestSupporter", b =>
+                {
+                    b.HasOne("CstPortal.Features.Requests.ServiceRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CstPortal.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("CstPortal.Features.Requests.Category", b =>

@@ -33,7 +33,12 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
     public const string ChangedByOthers =
         "This request was changed by someone else a moment ago. Its current state is shown now; check it and try again.";
 
-    public async Task<Result> ApplyAsync(string number, long expectedVersion, TransitionInput input, Actor actor, CancellationToken ct = default)
+    public Task<Result> ApplyAsync(string number, long expectedVersion, TransitionInput input, Actor actor, CancellationToken ct = default) =>
+        ApplyAsync(number, expectedVersion, input, actor, null, ct);
+
+    /// <summary>As above; <paramref name="alsoInTransaction"/> adds more work (a notification) to the same unit of work.</summary>
+    public async Task<Result> ApplyAsync(string number, long expectedVersion, TransitionInput input, Actor actor,
+        Func<CstDbContext, ServiceRequest, DateTime, Task>? alsoInTransaction, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -52,8 +57,8 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         if (!outcome.Succeeded) return outcome;
 
         if (input.Action == WorkflowAction.CloseWithReason && input.CloseReason == CloseReason.Duplicate)
-            await db.Requests.Where(r => r.Id == command.Value!.MasterRequestId)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.SupporterCount, r => r.SupporterCount + 1), ct);
+            await Duplicates.DuplicateMerge.MergeAsync(db, request, command.Value!.MasterRequestId!.Value, actor, now, ct);
+        if (alsoInTransaction is not null) await alsoInTransaction(db, request, now);
 
         await AuditLog.AppendAsync(db, actor.Info, "request." + input.Action.ToString().ToLowerInvariant(), "ServiceRequest", number,
             new
