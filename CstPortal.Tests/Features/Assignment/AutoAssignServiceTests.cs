@@ -107,7 +107,7 @@ public class AutoAssignServiceTests : IAsyncLifetime
         var result = await _city.Get<TriageService>().TriageAsync(number, 1, light.Id, Priority.P3, _dispatcher);
 
         Assert.True(result.Succeeded, result.Error);
-        Assert.Contains("assigned to", result.Value);
+        Assert.True(result.Value!.Assigned); Assert.Contains("assigned to", result.Value.Message);
         Assert.Equal(RequestStatus.Assigned, (await _city.LoadAsync(number)).Status);
     }
 

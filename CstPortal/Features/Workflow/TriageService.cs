@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CstPortal.Features.Workflow;
 
-public sealed record TriageFilter(int? CategoryId = null, int? ZoneId = null, int? MinAgeHours = null);
+public sealed record TriageFilter(int? CategoryId = null, int? ZoneId = null, int? MinAgeHours = null, string? Search = null);
 
 public sealed record TriageItem(
     string Number, long Version, int CategoryId, string CategoryName, Priority Priority, int ZoneId, string ZoneName,
@@ -24,6 +24,9 @@ public sealed record ZoneOption(int Id, string Name);
 
 /// <summary>A selected request as the list showed it: its number and the version the dispatcher saw.</summary>
 public sealed record Selected(string Number, long Version);
+
+/// <summary>What triage did: its message, and whether the category's automatic assignment already assigned it.</summary>
+public sealed record TriageOutcome(string Message, bool Assigned);
 
 public sealed record BulkOutcome(int Succeeded, IReadOnlyList<string> Failures);
 
@@ -43,6 +46,11 @@ public sealed class TriageService(
         var q = db.Requests.AsNoTracking().Where(r => r.Status == RequestStatus.New);
         if (filter.CategoryId is { } c) q = q.Where(r => r.CategoryId == c);
         if (filter.ZoneId is { } z) q = q.Where(r => r.ZoneId == z);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var text = filter.Search.Trim();
+            q = q.Where(r => r.Number == text.ToUpper() || r.Description.Contains(text) || (r.Address != null && r.Address.Contains(text)));
+        }
         if (filter.MinAgeHours is { } h and > 0)
         {
             var before = clock.GetUtcNow().UtcDateTime.AddHours(-h);
@@ -83,21 +91,21 @@ public sealed class TriageService(
     }
 
     /// <summary>Confirms category and priority (due times follow); then, if the category says auto, assigns.</summary>
-    public async Task<Result<string>> TriageAsync(string number, long version, int categoryId, Priority priority, Actor actor, CancellationToken ct = default)
+    public async Task<Result<TriageOutcome>> TriageAsync(string number, long version, int categoryId, Priority priority, Actor actor, CancellationToken ct = default)
     {
         var triaged = await workflow.ApplyAsync(number, version, new TransitionInput(WorkflowAction.Triage) { CategoryId = categoryId, Priority = priority }, actor, ct);
-        if (!triaged.Succeeded) return Result<string>.Fail(triaged.Error!);
+        if (!triaged.Succeeded) return Result<TriageOutcome>.Fail(triaged.Error!);
         bool auto;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             auto = await db.Categories.AnyAsync(c => c.Id == categoryId && c.AutoAssign, ct);
-        if (!auto) return Result<string>.Ok($"{number} triaged.");
+        if (!auto) return new TriageOutcome($"{number} triaged.", false);
         var assigned = await autoAssign.AssignAsync(number, ct);
-        return Result<string>.Ok(assigned.Outcome switch
+        return assigned.Outcome switch
         {
-            AutoAssignOutcome.AssignedToAgent => $"{number} triaged and assigned to {assigned.Reason}",
-            AutoAssignOutcome.SentToTeamQueue => $"{number} triaged; {assigned.Reason}",
-            _ => $"{number} triaged.",
-        });
+            AutoAssignOutcome.AssignedToAgent => new TriageOutcome($"{number} triaged and assigned to {assigned.Reason}", true),
+            AutoAssignOutcome.SentToTeamQueue => new TriageOutcome($"{number} triaged; {assigned.Reason}", true),
+            _ => new TriageOutcome($"{number} triaged.", false),
+        };
     }
 
     /// <summary>Closes the duplicate with reason "duplicate" and merges it into the master.</summary>
@@ -139,7 +147,23 @@ public sealed class TriageService(
             : Result.Fail("It is not new any more."));
     }
 
-    private static Result ToResult(Result<string> r) => r.Succeeded ? Result.Ok() : Result.Fail(r.Error!);
+    /// <summary>Triages each selected new request as it stands and assigns it to the agent or team (unless its category assigned it already).</summary>
+    public async Task<BulkOutcome> BulkTriageAndAssignAsync(IReadOnlyList<Selected> selection, int? agentId, int? teamId, Actor actor, CancellationToken ct = default)
+    {
+        if (agentId is null && teamId is null) return new BulkOutcome(0, ["Choose an agent or a team first."]);
+        return await BulkAsync(selection, async s =>
+        {
+            var triaged = await workflow.ApplyAsync(s.Number, s.Version, new TransitionInput(WorkflowAction.Triage), actor, ct);
+            return triaged.Succeeded ? await AssignAsync(s.Number, s.Version + 1, agentId, teamId, actor, ct) : triaged;
+        });
+    }
+
+    public Task<BulkOutcome> BulkCloseAsync(IReadOnlyList<Selected> selection, CloseReason? reason, Actor actor, CancellationToken ct = default) =>
+        reason == CloseReason.Duplicate
+            ? Task.FromResult(new BulkOutcome(0, ["Merge duplicates one at a time, naming the request each one duplicates."]))
+            : BulkAsync(selection, s => CloseAsync(s.Number, s.Version, reason, actor, ct));
+
+    private static Result ToResult(Result<TriageOutcome> r) => r.Succeeded ? Result.Ok() : Result.Fail(r.Error!);
 
     /// <summary>Agents and teams to assign to, with each agent's zones, skills and open workload; filtered by a search text.</summary>
     public async Task<IReadOnlyList<AgentOption>> AgentsAsync(string? search = null, CancellationToken ct = default)
