@@ -99,13 +99,20 @@ public sealed class TriageService(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             auto = await db.Categories.AnyAsync(c => c.Id == categoryId && c.AutoAssign, ct);
         if (!auto) return new TriageOutcome($"{number} triaged.", false);
-        var assigned = await autoAssign.AssignAsync(number, ct);
-        return assigned.Outcome switch
-        {
-            AutoAssignOutcome.AssignedToAgent => new TriageOutcome($"{number} triaged and assigned to {assigned.Reason}", true),
-            AutoAssignOutcome.SentToTeamQueue => new TriageOutcome($"{number} triaged; {assigned.Reason}", true),
-            _ => new TriageOutcome($"{number} triaged.", false),
-        };
+        await autoAssign.AssignAsync(number, ct);
+        // Read back what happened (the job may have won the race to assign it; the outcome is the same).
+        await using var read = await dbFactory.CreateDbContextAsync(ct);
+        var now = await read.Requests.AsNoTracking().Where(r => r.Number == number)
+            .Select(r => new
+            {
+                r.Status, r.AssignmentNote,
+                Agent = read.Agents.Where(a => a.Id == r.AssignedAgentId).Select(a => a.DisplayName).FirstOrDefault(),
+                Team = read.Teams.Where(t => t.Id == r.AssignedTeamId).Select(t => t.Name).FirstOrDefault(),
+            }).SingleAsync(ct);
+        if (now.Status != RequestStatus.Assigned) return new TriageOutcome($"{number} triaged.", false);
+        return now.Agent is not null
+            ? new TriageOutcome($"{number} triaged and assigned to {now.Agent} ({now.AssignmentNote}).", true)
+            : new TriageOutcome($"{number} triaged and sent to the {now.Team} queue ({now.AssignmentNote}).", true);
     }
 
     /// <summary>Closes the duplicate with reason "duplicate" and merges it into the master.</summary>
