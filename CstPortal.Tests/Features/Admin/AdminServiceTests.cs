@@ -55,6 +55,22 @@ public class AdminServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_zone_preview_shows_the_edited_boundary_with_the_others_and_saves_nothing()
+    {
+        var zones = await Admin.ZonesAsync();
+        var shape = ZoneLocator.ToGeoJson(ZoneLocator.MakePolygon((40.0, -83.2), (40.1, -83.2), (40.1, -83.1)));
+
+        var preview = await Admin.PreviewZoneAsync(new ZoneEdit(null, "PORT", "Port", shape));
+
+        Assert.True(preview.Succeeded, preview.Error);
+        using var doc = System.Text.Json.JsonDocument.Parse(preview.Value!);
+        Assert.Equal(zones.Count + 1, doc.RootElement.GetProperty("features").GetArrayLength());
+        Assert.Contains("\"Port\"", preview.Value);
+        Assert.Equal(zones.Count, (await Admin.ZonesAsync()).Count);
+        Assert.False((await Admin.PreviewZoneAsync(new ZoneEdit(null, "X", "X", "{}"))).Succeeded);
+    }
+
+    [Fact]
     public async Task Importing_a_file_with_one_bad_feature_saves_none_of_it()
     {
         var before = await Admin.ZonesAsync();

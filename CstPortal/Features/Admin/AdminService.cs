@@ -121,6 +121,17 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
         }
     }
 
+    /// <summary>The saved zones with one boundary replaced (or added) as edited, for a map preview before saving.</summary>
+    public async Task<Result<string>> PreviewZoneAsync(ZoneEdit e, CancellationToken ct = default)
+    {
+        var shape = Parse(e.BoundaryGeoJson ?? "");
+        if (!shape.Succeeded) return Result<string>.Fail(shape.Error!);
+        var edited = (Name: string.IsNullOrWhiteSpace(e.Name) ? "(new zone)" : e.Name.Trim(), BoundaryGeoJson: ZoneLocator.ToGeoJson(shape.Value!));
+        var features = (await zones.ZonesAsync(ct)).Where(z => z.Id != e.Id).Select(z => (z.Name, z.BoundaryGeoJson)).Append(edited)
+            .Select(z => "{\"type\":\"Feature\",\"properties\":{\"name\":" + JsonSerializer.Serialize(z.Name) + "},\"geometry\":" + z.BoundaryGeoJson + "}");
+        return "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", features) + "]}";
+    }
+
     /// <summary>Saves one zone's name and boundary; returns the coverage problems after the change (overlaps, gaps).</summary>
     public async Task<Result<IReadOnlyList<string>>> SaveZoneAsync(ZoneEdit e, Actor actor, CancellationToken ct = default)
     {
