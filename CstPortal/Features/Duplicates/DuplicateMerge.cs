@@ -2,6 +2,7 @@ using CstPortal.Data;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Notifications;
 using CstPortal.Features.Requests;
+using CstPortal.Features.Workflow;
 using Microsoft.EntityFrameworkCore;
 
 namespace CstPortal.Features.Duplicates;
@@ -14,10 +15,11 @@ namespace CstPortal.Features.Duplicates;
 /// </summary>
 public static class DuplicateMerge
 {
-    public static async Task MergeAsync(CstDbContext db, ServiceRequest duplicate, int masterId, Common.Actor actor, DateTime now, CancellationToken ct)
+    /// <returns>The master's number (its page shows the merge too).</returns>
+    public static async Task<RequestChanged> MergeAsync(CstDbContext db, ServiceRequest duplicate, int masterId, Common.Actor actor, DateTime now, CancellationToken ct)
     {
         var master = await db.Requests.AsNoTracking().Where(r => r.Id == masterId)
-            .Select(r => new { r.Id, r.Number, r.ReporterUserId, r.ReporterEmail }).SingleAsync(ct);
+            .Select(r => new { r.Id, r.Number, r.ReporterUserId, r.ReporterEmail, r.Status }).SingleAsync(ct);
 
         var people = new List<(string? UserId, string? Email)>();
         if (duplicate.ReporterUserId is not null || duplicate.ReporterEmail is not null)
@@ -51,5 +53,6 @@ public static class DuplicateMerge
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.SupporterCount, r => r.SupporterCount + rise), ct);
         await AuditLog.AppendAsync(db, actor.Info, "request.merged", "ServiceRequest", master.Number,
             new { duplicate = duplicate.Number, supportersAdded = added, supporterCountRise = rise }, now, ct);
+        return new RequestChanged(master.Number, master.Status.Code());
     }
 }

@@ -56,8 +56,9 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         var outcome = request.Transition(command.Value!, party, actor.Info, now);
         if (!outcome.Succeeded) return outcome;
 
+        RequestChanged? mergedInto = null;
         if (input.Action == WorkflowAction.CloseWithReason && input.CloseReason == CloseReason.Duplicate)
-            await Duplicates.DuplicateMerge.MergeAsync(db, request, command.Value!.MasterRequestId!.Value, actor, now, ct);
+            mergedInto = await Duplicates.DuplicateMerge.MergeAsync(db, request, command.Value!.MasterRequestId!.Value, actor, now, ct);
         if (alsoInTransaction is not null) await alsoInTransaction(db, request, now);
 
         await AuditLog.AppendAsync(db, actor.Info, "request." + input.Action.ToString().ToLowerInvariant(), "ServiceRequest", number,
@@ -78,6 +79,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
             return Result.Fail(ChangedByOthers);
         }
         events.Publish(new RequestChanged(number, request.Status.Code()));
+        if (mergedInto is not null) events.Publish(mergedInto);
         return Result.Ok();
     }
 
