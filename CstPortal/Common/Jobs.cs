@@ -15,6 +15,7 @@ public static class Jobs
         services.AddQuartz(q =>
         {
             q.AddRepeatingJob<AutoCloseJob>(Interval(configuration, "AutoClose", TimeSpan.FromHours(1)));
+            q.AddRepeatingJob<Features.Assignment.AutoAssignJob>(Interval(configuration, "AutoAssign", TimeSpan.FromMinutes(1)));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

@@ -31,6 +31,10 @@ public static class ServiceRegistration
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<Open311Service>();
         services.AddSingleton<Features.Integration.ApiReferenceService>();
+        services.AddSingleton<Features.Assignment.AutoAssignService>();
+        services.AddSingleton<Features.Assignment.StaffWorkService>();
+        services.AddSingleton<Features.Workflow.TriageService>();
+        services.AddSingleton<Features.Admin.AdminService>();
         services.AddScoped<DemoCitySeeder>();
         return services;
     }

@@ -1,6 +1,7 @@
 using CstPortal.Features.ApiKeys;
 using CstPortal.Features.Assignment;
 using CstPortal.Features.Audit;
+using CstPortal.Features.Duplicates;
 using CstPortal.Features.Geo;
 using CstPortal.Features.Notifications;
 using CstPortal.Features.Open311;
@@ -150,6 +151,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
         ConfigureNotifications(b);
         ConfigureCitizenPortal(b);
         ConfigureApiKeys(b);
+        ConfigureStaffWorkbench(b);
         b.Entity<AuditEntry>(e =>
         {
             e.HasIndex(a => a.Sequence).IsUnique();
@@ -201,6 +203,9 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasOne<ApiKey>().WithMany().HasForeignKey(s => s.ApiKeyId).OnDelete(DeleteBehavior.Restrict);
         });
     }
+
+    private static void ConfigureStaffWorkbench(ModelBuilder b) =>
+        b.Entity<ServiceRequest>().Property(r => r.AssignmentNote).HasMaxLength(400);
 
     private static void ConfigureNotifications(ModelBuilder b) =>
         b.Entity<OutboxMessage>(e =>

@@ -196,3 +196,41 @@ export function setClusters(element, points, baseHref) {
 function escapeHtml(text) {
   return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
+
+// Points the user can click (a list beside the map selects the same item); fits the view to them.
+export function setPickablePoints(element, points, dotnetRef) {
+  const s = maps.get(element);
+  if (!s) return;
+  const L = window.L;
+  if (s.points) s.points.remove();
+  s.points = L.layerGroup(points.map((p) => {
+    const m = L.circleMarker([p.lat, p.lng], { radius: p.selected ? 9 : 6, color: p.color ?? "#c0392b", weight: p.selected ? 4 : 2 })
+      .bindTooltip(p.label ?? "");
+    if (dotnetRef && p.id) m.on("click", () => dotnetRef.invokeMethodAsync("OnPointClicked", String(p.id)));
+    return m;
+  })).addTo(s.map);
+  if (points.length > 0 && !s.fitted) {
+    s.map.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lng])).pad(0.2), { maxZoom: 16 });
+    s.fitted = true;
+  }
+}
+
+export function fitZones(element) {
+  const s = maps.get(element);
+  if (s && s.zones) s.map.fitBounds(s.zones.getBounds().pad(0.05));
+}
+
+// The browser's position, if the user allows it; null otherwise (never blocks longer than the timeout).
+export function currentPosition(timeoutMs) {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) { resolve(null); return; }
+    let settled = false;
+    const done = (v) => { if (!settled) { settled = true; resolve(v); } };
+    // A permission prompt nobody answers must not hold the milestone up.
+    setTimeout(() => done(null), (timeoutMs ?? 4000) + 500);
+    navigator.geolocation.getCurrentPosition(
+      (p) => done({ lat: p.coords.latitude, lng: p.coords.longitude }),
+      () => done(null),
+      { enableHighAccuracy: true, timeout: timeoutMs ?? 4000, maximumAge: 60000 });
+  });
+}

@@ -83,6 +83,8 @@ public sealed class DemoCitySeeder(
                 ServiceCode = plan.Code, Name = plan.Name, Group = plan.Group, Description = plan.Description,
                 DefaultPriority = plan.DefaultPriority, RequiredSkillId = skills.Single(s => s.Code == plan.Skill).Id, DefaultTeamId = teamId,
                 DuplicateRadiusMeters = plan.Group == "Waste" ? 30 : 50,
+                // Street lights show the automatic assignment; the rest wait for a dispatcher.
+                AutoAssign = plan.Code == "streetlight",
                 Questions = plan.Questions.Select((q, i) => new CategoryQuestion
                 {
                     Code = q.Code, Prompt = q.Prompt, Type = q.Type, Required = q.Required, Options = q.Options, Order = i + 1,

@@ -462,6 +462,9 @@ namespace CstPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AutoAssign")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DefaultPriority")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -797,6 +800,10 @@ namespace CstPortal.Data.Migrations
 
                     b.Property<int?>("AssignedTeamId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssignmentNote")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("CategoryId")
                         .HasColumnType("INTEGER");

@@ -33,6 +33,17 @@ public class Agent
     public DateTime? LastActiveAt { get; set; }
     public List<AgentSkill> Skills { get; set; } = [];
     public List<AgentZone> Zones { get; set; } = [];
+
+    /// <summary>The agent did something in the field: remember when, and where if the browser said (checked first).</summary>
+    public void RecordActivity(DateTime now, double? latitude, double? longitude)
+    {
+        LastActiveAt = now;
+        if (latitude is { } lat && longitude is { } lng && double.IsFinite(lat) && double.IsFinite(lng) && lat is >= -90 and <= 90 && lng is >= -180 and <= 180)
+        {
+            LastLatitude = lat;
+            LastLongitude = lng;
+        }
+    }
 }
 
 public class AgentSkill

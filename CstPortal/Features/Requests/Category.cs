@@ -15,6 +15,8 @@ public class Category
     public int DuplicateRadiusMeters { get; set; } = 50;
     public int? RequiredSkillId { get; set; }
     public int? DefaultTeamId { get; set; }
+    /// <summary>Triaged requests of this category are assigned automatically (zone, skill, workload).</summary>
+    public bool AutoAssign { get; set; }
     public bool IsActive { get; set; } = true;
     public List<CategoryQuestion> Questions { get; set; } = [];
 }

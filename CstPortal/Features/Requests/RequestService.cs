@@ -253,6 +253,16 @@ public sealed class RequestService(
             .Where(x => staffRoles.Contains(x.Name!)).Select(x => x.UserId).ToListAsync(ct)).ToHashSet();
         timeline.AddRange(r.Comments.Select(c => new TimelineEntry(c.At, "comment",
             c.AuthorUserId is not null && staffAuthors.Contains(c.AuthorUserId) ? "Reply from the city" : "Comment", c.Text, isStaff ? c.AuthorName : null)));
+        // Duplicates merged into this request: the merge itself and their public comments show here too.
+        var merged = await db.Requests.AsNoTracking().Where(d => d.MasterRequestId == r.Id)
+            .Select(d => new { d.Id, d.Number, d.ClosedAt, d.CreatedAt }).ToListAsync(ct);
+        if (merged.Count > 0)
+        {
+            var ids = merged.Select(d => d.Id).ToList();
+            timeline.AddRange(merged.Select(d => new TimelineEntry(d.ClosedAt ?? d.CreatedAt, "merge", $"Duplicate {d.Number} merged into this request", null, null)));
+            timeline.AddRange((await db.Comments.AsNoTracking().Where(c => ids.Contains(c.ServiceRequestId)).ToListAsync(ct))
+                .Select(c => new TimelineEntry(c.At, "comment", $"Comment on {merged.Single(d => d.Id == c.ServiceRequestId).Number}", c.Text, isStaff ? c.AuthorName : null)));
+        }
         timeline.Sort((x, y) => x.At.CompareTo(y.At));
 
         var notes = isStaff

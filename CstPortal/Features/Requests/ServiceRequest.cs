@@ -41,6 +41,8 @@ public class ServiceRequest
 
     public int? AssignedTeamId { get; private set; }
     public int? AssignedAgentId { get; private set; }
+    /// <summary>Why the current assignee was chosen (e.g. the auto-assignment's decision); null when not assigned.</summary>
+    public string? AssignmentNote { get; private set; }
     public string? ResolutionNote { get; private set; }
     public CloseReason? CloseReason { get; private set; }
     public int? MasterRequestId { get; private set; }
@@ -129,10 +131,12 @@ public class ServiceRequest
                 AssignedTeamId = command.TeamId;
                 AssignedAgentId = command.AgentId;
                 AssignedAt = now;
+                AssignmentNote = string.IsNullOrWhiteSpace(command.Facts.Reason) ? null : command.Facts.Reason.Trim();
                 break;
             case WorkflowAction.Unassign:
                 AssignedAgentId = null;
                 AssignedAt = null;
+                AssignmentNote = null;
                 break;
             case WorkflowAction.Start:
                 StartedAt ??= now;
@@ -176,6 +180,16 @@ public class ServiceRequest
         if (Status is not (RequestStatus.Assigned or RequestStatus.InProgress)) return Result.Fail("Arrival can be recorded only while the request is assigned or in progress.");
         if (Milestones.Any(m => m.Kind == MilestoneKind.Arrived)) return Result.Fail("Arrival was already recorded.");
         Milestones.Add(new Milestone { Kind = MilestoneKind.Arrived, At = now, ActorUserId = actor.UserId, Latitude = latitude, Longitude = longitude });
+        Touch(now);
+        return Result.Ok();
+    }
+
+    /// <summary>A staff-only note; never shown to the public.</summary>
+    public Result AddInternalNote(ActorInfo actor, string text, DateTime now)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return Result.Fail("Write a note first.");
+        if (text.Length > 4000) return Result.Fail("A note can be at most 4,000 characters.");
+        InternalNotes.Add(new InternalNote { AuthorUserId = actor.UserId, AuthorName = actor.Name, Text = text.Trim(), At = now });
         Touch(now);
         return Result.Ok();
     }
@@ -227,16 +241,6 @@ public class ServiceRequest
         if (stars is < 1 or > 5) return Result.Fail("Choose from 1 to 5 stars.");
         if (text is { Length: > 2000 }) return Result.Fail("The comment with a rating can be at most 2,000 characters.");
         Rating = new Rating { Stars = stars, Text = string.IsNullOrWhiteSpace(text) ? null : text.Trim(), At = now };
-        Touch(now);
-        return Result.Ok();
-    }
-
-    /// <summary>A note between staff, never shown to the public.</summary>
-    public Result AddInternalNote(ActorInfo actor, string text, DateTime now)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return Result.Fail("Write a note first.");
-        if (text.Length > 4000) return Result.Fail("A note can be at most 4,000 characters.");
-        InternalNotes.Add(new InternalNote { AuthorUserId = actor.UserId, AuthorName = actor.Name, Text = text.Trim(), At = now });
         Touch(now);
         return Result.Ok();
     }

@@ -34,7 +34,12 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         "This request was changed by someone else a moment ago. Its current state is shown now; check it and try again.";
 
     public Task<Result> ApplyAsync(string number, long expectedVersion, TransitionInput input, Actor actor, CancellationToken ct = default) =>
-        ApplyCoreAsync(number, expectedVersion, input, actor, trackingCode: null, ct);
+        ApplyCoreAsync(number, expectedVersion, input, actor, trackingCode: null, alsoInTransaction: null, ct);
+
+    /// <summary>As above; <paramref name="alsoInTransaction"/> adds more work (a notification) to the same unit of work.</summary>
+    public Task<Result> ApplyAsync(string number, long expectedVersion, TransitionInput input, Actor actor,
+        Func<CstDbContext, ServiceRequest, DateTime, Task>? alsoInTransaction, CancellationToken ct = default) =>
+        ApplyCoreAsync(number, expectedVersion, input, actor, trackingCode: null, alsoInTransaction, ct);
 
     /// <summary>
     /// An anonymous reporter confirms the fix (close) or disputes it (reopen) with the secret tracking code:
@@ -42,10 +47,11 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
     /// </summary>
     public Task<Result> ApplyWithTrackingCodeAsync(string number, string trackingCode, long expectedVersion, TransitionInput input, CancellationToken ct = default) =>
         input.Action is WorkflowAction.Close or WorkflowAction.Reopen
-            ? ApplyCoreAsync(number, expectedVersion, input, new Actor(null, "Reporter (tracking code)", new HashSet<string>()), trackingCode, ct)
+            ? ApplyCoreAsync(number, expectedVersion, input, new Actor(null, "Reporter (tracking code)", new HashSet<string>()), trackingCode, alsoInTransaction: null, ct)
             : Task.FromResult(Result.Fail("With a tracking code you can only confirm the fix or dispute it."));
 
-    private async Task<Result> ApplyCoreAsync(string number, long expectedVersion, TransitionInput input, Actor actor, string? trackingCode, CancellationToken ct)
+    private async Task<Result> ApplyCoreAsync(string number, long expectedVersion, TransitionInput input, Actor actor, string? trackingCode,
+        Func<CstDbContext, ServiceRequest, DateTime, Task>? alsoInTransaction, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -69,9 +75,10 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         var outcome = request.Transition(command.Value!, party, actor.Info, now);
         if (!outcome.Succeeded) return outcome;
 
+        RequestChanged? mergedInto = null;
         if (input.Action == WorkflowAction.CloseWithReason && input.CloseReason == CloseReason.Duplicate)
-            await db.Requests.Where(r => r.Id == command.Value!.MasterRequestId)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.SupporterCount, r => r.SupporterCount + 1), ct);
+            mergedInto = await Duplicates.DuplicateMerge.MergeAsync(db, request, command.Value!.MasterRequestId!.Value, actor, now, ct);
+        if (alsoInTransaction is not null) await alsoInTransaction(db, request, now);
 
         await SupporterNotifications.EnqueueAsync(db, request, now, ct);
         await AuditLog.AppendAsync(db, actor.Info, "request." + input.Action.ToString().ToLowerInvariant(), "ServiceRequest", number,
@@ -92,6 +99,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
             return Result.Fail(ChangedByOthers);
         }
         events.Publish(new RequestChanged(number, request.Status.Code()));
+        if (mergedInto is not null) events.Publish(mergedInto);
         return Result.Ok();
     }
 
