@@ -1,3 +1,5 @@
+using CstPortal.Features.Notifications;
+using CstPortal.Features.Sla;
 using CstPortal.Features.Workflow;
 using Quartz;
 
@@ -15,6 +17,8 @@ public static class Jobs
         services.AddQuartz(q =>
         {
             q.AddRepeatingJob<AutoCloseJob>(Interval(configuration, "AutoClose", TimeSpan.FromHours(1)));
+            q.AddRepeatingJob<SlaSweepJob>(Interval(configuration, "SlaSweep", TimeSpan.FromMinutes(1)));
+            q.AddRepeatingJob<NotificationDispatchJob>(Interval(configuration, "NotificationDispatch", TimeSpan.FromSeconds(15)));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

@@ -3,7 +3,9 @@ using CstPortal.Data.DemoCity;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Duplicates;
 using CstPortal.Features.Geo;
+using CstPortal.Features.Notifications;
 using CstPortal.Features.Requests;
+using CstPortal.Features.Sla;
 using CstPortal.Features.Workflow;
 using Microsoft.AspNetCore.Identity;
 
@@ -21,6 +23,20 @@ public static class ServiceRegistration
         services.AddSingleton<AuditService>();
         services.AddSingleton<DuplicateFinder>();
         services.AddScoped<DemoCitySeeder>();
+        services.AddSlaAndNotifications();
+        return services;
+    }
+
+    /// <summary>SLA engine (calendar, sweep, performance) and notifications (outbox dispatch, mail, the bell).</summary>
+    private static IServiceCollection AddSlaAndNotifications(this IServiceCollection services)
+    {
+        services.AddSingleton<NotificationEvents>();
+        services.AddSingleton<NotificationService>();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton<MailSender>();
+        services.AddSingleton<SlaSweep>();
+        services.AddSingleton<SlaAdminService>();
+        services.AddSingleton<PerformanceService>();
         return services;
     }
 

@@ -33,6 +33,11 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<BusinessCalendar> BusinessCalendars => Set<BusinessCalendar>();
+    public DbSet<PublicHoliday> PublicHolidays => Set<PublicHoliday>();
+    public DbSet<EscalationRule> EscalationRules => Set<EscalationRule>();
+    public DbSet<SlaEscalation> SlaEscalations => Set<SlaEscalation>();
+    public DbSet<PerformanceEntry> PerformanceEntries => Set<PerformanceEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -143,6 +148,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasOne<Category>().WithMany().HasForeignKey(p => p.CategoryId);
         });
         ConfigureNotifications(b);
+        ConfigureSla(b);
         b.Entity<AuditEntry>(e =>
         {
             e.HasIndex(a => a.Sequence).IsUnique();
@@ -153,6 +159,30 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.Property(a => a.EntityId).HasMaxLength(64);
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.Property(a => a.Hash).HasMaxLength(64);
+        });
+    }
+
+    private static void ConfigureSla(ModelBuilder b)
+    {
+        b.Entity<BusinessCalendar>(e => { e.Property(c => c.TimeZoneId).HasMaxLength(64); e.Ignore(c => c.WorkingDays); });
+        b.Entity<PublicHoliday>(e => { e.HasIndex(h => h.Date).IsUnique(); e.Property(h => h.Name).HasMaxLength(200); });
+        b.Entity<EscalationRule>(e => { e.HasIndex(r => r.Level).IsUnique(); e.Property(r => r.Name).HasMaxLength(200); });
+        b.Entity<SlaEscalation>(e =>
+        {
+            // Exactly once: a level can be recorded for a request and target only one time.
+            e.HasIndex(x => new { x.ServiceRequestId, x.Target, x.Level }).IsUnique();
+            e.HasIndex(x => new { x.InSupervisorQueue, x.ServiceRequestId });
+            e.HasOne<ServiceRequest>().WithMany().HasForeignKey(x => x.ServiceRequestId);
+        });
+        b.Entity<PerformanceEntry>(e =>
+        {
+            e.HasIndex(x => x.Sequence).IsUnique();
+            e.HasIndex(x => new { x.AgentId, x.Event });
+            e.HasIndex(x => new { x.TeamId, x.Event });
+            e.HasIndex(x => x.ServiceRequestId);
+            e.Property(x => x.RequestNumber).HasMaxLength(40);
+            e.Property(x => x.PreviousHash).HasMaxLength(64);
+            e.Property(x => x.Hash).HasMaxLength(64);
         });
     }
 

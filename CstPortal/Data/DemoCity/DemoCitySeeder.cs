@@ -97,7 +97,9 @@ public sealed class DemoCitySeeder(
             CategoryId = c.Entity.Id, Priority = p,
             ResponseHours = c.Plan.ResponseHours * DemoCityPlan.PriorityFactor(p),
             ResolutionHours = c.Plan.ResolutionHours * DemoCityPlan.PriorityFactor(p),
+            UseWorkingHours = DemoCityPlan.UsesWorkingHours(p),
         })));
+        DemoCityPlan.SeedSlaSettings(db);
         await db.SaveChangesAsync(ct);
 
         var citizens = new List<string>();
