@@ -73,7 +73,7 @@ public class SlaSweepTests : IAsyncLifetime
         Assert.Contains((SlaTarget.Response, 3), fired);
         Assert.Equal(fired.Count, fired.Distinct().Count());
         Assert.Equal(1, await InAppCountAsync(number, _manager.UserId!));
-        Assert.Contains(await _city.Get<SlaAdminService>().EscalatedQueueAsync(), q => q.Number == number);
+        Assert.Contains(await _city.Get<PerformanceService>().EscalatedQueueAsync(), q => q.Number == number);
 
         await using var db = _city.Db();
         Assert.Equal(1, await db.PerformanceEntries.CountAsync(e => e.RequestNumber == number && e.Event == PerformanceEvent.Breached && e.Target == SlaTarget.Response));

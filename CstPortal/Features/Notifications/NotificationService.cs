@@ -29,6 +29,9 @@ public sealed class NotificationService(IDbContextFactory<CstDbContext> dbFactor
         events.Publish();
     }
 
+    /// <summary>Called when notifications arrive or are read (from any circuit); re-render through InvokeAsync.</summary>
+    public IDisposable Subscribe(Func<Task> onChange) => events.Subscribe(onChange);
+
     private static IQueryable<OutboxMessage> Mine(CstDbContext db, string userId) =>
         db.Outbox.AsNoTracking().Where(m => m.RecipientUserId == userId && m.Channel == NotificationChannel.InApp && m.SentAt != null);
 }

@@ -1,5 +1,6 @@
 using CstPortal.Data;
 using CstPortal.Features.Requests;
+using CstPortal.Features.Workflow;
 using Microsoft.EntityFrameworkCore;
 
 namespace CstPortal.Features.Sla;
@@ -82,6 +83,19 @@ public sealed class PerformanceService(IDbContextFactory<CstDbContext> dbFactory
         }
 
         return new PerformanceReport(from, to, [.. agents.Select(a => Row(a.Id, a.DisplayName, true))], [.. teams.Select(t => Row(t.Id, t.Name, false))]);
+    }
+
+    /// <summary>The supervisors' escalated queue: open requests an escalation level moved there, oldest first.</summary>
+    public async Task<IReadOnlyList<EscalatedRequest>> EscalatedQueueAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var open = RequestStatusExtensions.OpenStatuses;
+        var rows = await (from e in db.SlaEscalations.AsNoTracking().Where(e => e.InSupervisorQueue)
+                          join r in db.Requests.AsNoTracking() on e.ServiceRequestId equals r.Id
+                          where open.Contains(r.Status)
+                          select new EscalatedRequest(r.Number, r.Category!.Name, r.Priority, r.Status, r.ResolutionDueAt, r.CreatedAt, e.FiredAt))
+            .Take(500).ToListAsync(ct);
+        return [.. rows.GroupBy(r => r.Number).Select(g => g.MinBy(x => x.EscalatedAt)!).OrderBy(r => r.EscalatedAt)];
     }
 
     public static double? Median(IEnumerable<double> values)

@@ -18,7 +18,7 @@ public sealed record PolicyView(int Id, string Category, Priority Priority, doub
 
 public sealed record EscalatedRequest(string Number, string Category, Priority Priority, RequestStatus Status, DateTime? ResolutionDueAt, DateTime CreatedAt, DateTime EscalatedAt);
 
-/// <summary>What admins edit about SLAs (calendar, holidays, escalation rules, policies) and the supervisors' escalated queue.</summary>
+/// <summary>What admins edit about SLAs: the business calendar, holidays, escalation levels and policies.</summary>
 public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock)
 {
     private const string AdminsOnly = "Only administrators can change SLA settings.";
@@ -155,18 +155,5 @@ public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, T
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Result.Ok();
-    }
-
-    /// <summary>The supervisors' escalated queue: open requests an escalation level moved there, oldest first.</summary>
-    public async Task<IReadOnlyList<EscalatedRequest>> EscalatedQueueAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var open = RequestStatusExtensions.OpenStatuses;
-        var rows = await (from e in db.SlaEscalations.AsNoTracking().Where(e => e.InSupervisorQueue)
-                          join r in db.Requests.AsNoTracking() on e.ServiceRequestId equals r.Id
-                          where open.Contains(r.Status)
-                          select new EscalatedRequest(r.Number, r.Category!.Name, r.Priority, r.Status, r.ResolutionDueAt, r.CreatedAt, e.FiredAt))
-            .Take(500).ToListAsync(ct);
-        return [.. rows.GroupBy(r => r.Number).Select(g => g.MinBy(x => x.EscalatedAt)!).OrderBy(r => r.EscalatedAt)];
     }
 }
