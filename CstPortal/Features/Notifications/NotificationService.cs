@@ -17,7 +17,7 @@ public sealed class NotificationService(IDbContextFactory<CstDbContext> dbFactor
     public async Task<IReadOnlyList<NotificationItem>> RecentAsync(string userId, int take = 20, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Mine(db, userId).OrderByDescending(m => m.SentAt).Take(Math.Clamp(take, 1, 100))
+        return await Mine(db, userId).OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).Take(Math.Clamp(take, 1, 100))
             .Select(m => new NotificationItem(m.Id, m.SentAt!.Value, m.Subject, m.Body, m.RequestNumber, m.ReadAt != null)).ToListAsync(ct);
     }
 
