@@ -87,7 +87,9 @@ public class SlaJourneyTests(SlaBrowserFixture fixture) : IClassFixture<SlaBrows
         await Journeys.SignInAsync(page, $"supervisor@{DemoCityPlan.EmailDomain}");
         var bell = page.Locator("#cst-bell-badge");
         await Expect(bell.Locator(".mud-badge")).ToBeVisibleAsync();
-        await bell.GetByRole(AriaRole.Button, new() { Name = "Notifications, 1 unread" }).ClickAsync();
+        var button = bell.GetByRole(AriaRole.Button);
+        await Expect(button).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex(@"^Notifications, \d+ unread$"));
+        await button.ClickAsync();
         var item = page.GetByText($"{number}: response target breached");
         await Expect(item).ToBeVisibleAsync();
         await item.ClickAsync();

@@ -174,8 +174,10 @@ public class SlaSweepTests : IAsyncLifetime
         var number = (await _city.ReportPotholeAsync(_citizen)).Number; // Monday 2 Nov 2026 09:30 UTC = 04:30 New York
         Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.Triage) { Priority = Priority.P4 }, _dispatcher)).Succeeded);
         var request = await _city.LoadAsync(number);
-        // Pothole P4: respond 16 working hours. Monday 08:00–17:00 EST (9 h), Tuesday 08:00 + 7 h = 15:00 EST = 20:00 UTC.
-        Assert.Equal(new DateTime(2026, 11, 3, 20, 0, 0, DateTimeKind.Utc), request.ResponseDueAt);
+        // Pothole P4: respond within 8 working hours: Monday 08:00 EST + 8 h = 16:00 EST = 21:00 UTC.
+        Assert.Equal(new DateTime(2026, 11, 2, 21, 0, 0, DateTimeKind.Utc), request.ResponseDueAt);
+        // Resolve within 72 working hours = 8 office days: 2–6 Nov, 9–10 Nov, Veterans Day (11 Nov) skipped, 12 Nov 17:00 EST.
+        Assert.Equal(new DateTime(2026, 11, 12, 22, 0, 0, DateTimeKind.Utc), request.ResolutionDueAt);
     }
 
     [Fact]

@@ -126,6 +126,12 @@ public static class DemoCityPlan
     /// <summary>Low-priority work is counted in office hours; everything more urgent runs on the calendar clock.</summary>
     public static bool UsesWorkingHours(Priority p) => p == Priority.P4;
 
+    /// <summary>
+    /// A category's target at a priority. Working-hour targets are half the calendar hours: nine office hours on five
+    /// days of seven is about half the week's clock time, so a target stays about as long on the calendar.
+    /// </summary>
+    public static double TargetHours(double hours, Priority p) => hours * PriorityFactor(p) * (UsesWorkingHours(p) ? 0.5 : 1);
+
     /// <summary>Riverton's business calendar (Mon–Fri 08:00–17:00 New York time, US federal holidays) and the default escalation levels.</summary>
     public static void SeedSlaSettings(CstDbContext db)
     {

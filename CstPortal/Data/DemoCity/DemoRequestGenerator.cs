@@ -82,7 +82,8 @@ public sealed class DemoRequestGenerator
             address, zoneId, reporter, reporter is null ? TrackingCodes.Hash($"DEMO{id}") : null, null, answers);
 
         var factor = DemoCityPlan.PriorityFactor(priority);
-        var (responseDue, resolutionDue) = Features.Sla.SlaClock.Compute(createdAt, plan.ResponseHours * factor, plan.ResolutionHours * factor,
+        var (responseDue, resolutionDue) = Features.Sla.SlaClock.Compute(createdAt,
+            DemoCityPlan.TargetHours(plan.ResponseHours, priority), DemoCityPlan.TargetHours(plan.ResolutionHours, priority),
             DemoCityPlan.UsesWorkingHours(priority), DemoCityPlan.WorkingCalendar);
 
         var life = new Life(createdAt, now, reporter);
