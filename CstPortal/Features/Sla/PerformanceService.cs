@@ -98,6 +98,13 @@ public sealed class PerformanceService(IDbContextFactory<CstDbContext> dbFactory
         return [.. rows.GroupBy(r => r.Number).Select(g => g.MinBy(x => x.EscalatedAt)!).OrderBy(r => r.EscalatedAt)];
     }
 
+    /// <summary>Walks the performance log's hash chain; null when intact, else the first entry that does not check out.</summary>
+    public async Task<(long Entries, long? FirstBroken)> VerifyLogAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await db.PerformanceEntries.LongCountAsync(ct), await PerformanceLog.FirstBrokenAsync(db, ct));
+    }
+
     public static double? Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
