@@ -23,6 +23,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.Services.Configure<CstOptions>(builder.Configuration.GetSection(CstOptions.Section));
 builder.Services.Configure<CitizenLimitOptions>(builder.Configuration.GetSection(CitizenLimitOptions.Section));
+builder.Services.Configure<CstPortal.Features.Notifications.MailOptions>(builder.Configuration.GetSection(CstPortal.Features.Notifications.MailOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Data: one short-lived context per operation. The data directory is read when the first context is

@@ -1,3 +1,5 @@
+using CstPortal.Features.Notifications;
+using CstPortal.Features.Sla;
 using CstPortal.Features.Workflow;
 using Quartz;
 
@@ -16,6 +18,8 @@ public static class Jobs
         {
             q.AddRepeatingJob<AutoCloseJob>(Interval(configuration, "AutoClose", TimeSpan.FromHours(1)));
             q.AddRepeatingJob<Features.Assignment.AutoAssignJob>(Interval(configuration, "AutoAssign", TimeSpan.FromMinutes(1)));
+            q.AddRepeatingJob<SlaSweepJob>(Interval(configuration, "SlaSweep", TimeSpan.FromMinutes(1)));
+            q.AddRepeatingJob<NotificationDispatchJob>(Interval(configuration, "NotificationDispatch", TimeSpan.FromSeconds(15)));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

@@ -6,7 +6,9 @@ using CstPortal.Features.Audit;
 using CstPortal.Features.Duplicates;
 using CstPortal.Features.Geo;
 using CstPortal.Features.Open311;
+using CstPortal.Features.Notifications;
 using CstPortal.Features.Requests;
+using CstPortal.Features.Sla;
 using CstPortal.Features.Workflow;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -36,6 +38,20 @@ public static class ServiceRegistration
         services.AddSingleton<Features.Workflow.TriageService>();
         services.AddSingleton<Features.Admin.AdminService>();
         services.AddScoped<DemoCitySeeder>();
+        services.AddSlaAndNotifications();
+        return services;
+    }
+
+    /// <summary>SLA engine (calendar, sweep, performance) and notifications (outbox dispatch, mail, the bell).</summary>
+    private static IServiceCollection AddSlaAndNotifications(this IServiceCollection services)
+    {
+        services.AddSingleton<NotificationEvents>();
+        services.AddSingleton<NotificationService>();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton<MailSender>();
+        services.AddSingleton<SlaSweep>();
+        services.AddSingleton<SlaAdminService>();
+        services.AddSingleton<PerformanceService>();
         return services;
     }
 

@@ -39,6 +39,11 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<RequestSupporter> RequestSupporters => Set<RequestSupporter>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Open311Submission> Open311Submissions => Set<Open311Submission>();
+    public DbSet<BusinessCalendar> BusinessCalendars => Set<BusinessCalendar>();
+    public DbSet<PublicHoliday> PublicHolidays => Set<PublicHoliday>();
+    public DbSet<EscalationRule> EscalationRules => Set<EscalationRule>();
+    public DbSet<SlaEscalation> SlaEscalations => Set<SlaEscalation>();
+    public DbSet<PerformanceEntry> PerformanceEntries => Set<PerformanceEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -152,6 +157,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
         ConfigureCitizenPortal(b);
         ConfigureApiKeys(b);
         ConfigureStaffWorkbench(b);
+        ConfigureSla(b);
         b.Entity<AuditEntry>(e =>
         {
             e.HasIndex(a => a.Sequence).IsUnique();
@@ -206,6 +212,30 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
 
     private static void ConfigureStaffWorkbench(ModelBuilder b) =>
         b.Entity<ServiceRequest>().Property(r => r.AssignmentNote).HasMaxLength(400);
+
+    private static void ConfigureSla(ModelBuilder b)
+    {
+        b.Entity<BusinessCalendar>(e => { e.Property(c => c.TimeZoneId).HasMaxLength(64); e.Ignore(c => c.WorkingDays); });
+        b.Entity<PublicHoliday>(e => { e.HasIndex(h => h.Date).IsUnique(); e.Property(h => h.Name).HasMaxLength(200); });
+        b.Entity<EscalationRule>(e => { e.HasIndex(r => r.Level).IsUnique(); e.Property(r => r.Name).HasMaxLength(200); });
+        b.Entity<SlaEscalation>(e =>
+        {
+            // Exactly once: a level can be recorded for a request and target only one time.
+            e.HasIndex(x => new { x.ServiceRequestId, x.Target, x.Level }).IsUnique();
+            e.HasIndex(x => new { x.InSupervisorQueue, x.ServiceRequestId });
+            e.HasOne<ServiceRequest>().WithMany().HasForeignKey(x => x.ServiceRequestId);
+        });
+        b.Entity<PerformanceEntry>(e =>
+        {
+            e.HasIndex(x => x.Sequence).IsUnique();
+            e.HasIndex(x => new { x.AgentId, x.Event });
+            e.HasIndex(x => new { x.TeamId, x.Event });
+            e.HasIndex(x => x.ServiceRequestId);
+            e.Property(x => x.RequestNumber).HasMaxLength(40);
+            e.Property(x => x.PreviousHash).HasMaxLength(64);
+            e.Property(x => x.Hash).HasMaxLength(64);
+        });
+    }
 
     private static void ConfigureNotifications(ModelBuilder b) =>
         b.Entity<OutboxMessage>(e =>

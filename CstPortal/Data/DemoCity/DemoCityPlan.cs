@@ -1,5 +1,6 @@
 using CstPortal.Common;
 using CstPortal.Features.Requests;
+using CstPortal.Features.Sla;
 
 namespace CstPortal.Data.DemoCity;
 
@@ -121,6 +122,39 @@ public static class DemoCityPlan
             [new("offensive", "Is it offensive?", QuestionType.SingleChoice, true, "yes=Yes\nno=No")],
             ["Graffiti on the underpass wall", "Tags sprayed on the park benches", "Graffiti on the library wall"]),
     ];
+
+    /// <summary>Low-priority work is counted in office hours; everything more urgent runs on the calendar clock.</summary>
+    public static bool UsesWorkingHours(Priority p) => p == Priority.P4;
+
+    /// <summary>
+    /// A category's target at a priority. Working-hour targets are half the calendar hours: nine office hours on five
+    /// days of seven is about half the week's clock time, so a target stays about as long on the calendar.
+    /// </summary>
+    public static double TargetHours(double hours, Priority p) => hours * PriorityFactor(p) * (UsesWorkingHours(p) ? 0.5 : 1);
+
+    /// <summary>Riverton's business calendar (Mon–Fri 08:00–17:00 New York time, US federal holidays) and the default escalation levels.</summary>
+    public static void SeedSlaSettings(CstDbContext db)
+    {
+        db.BusinessCalendars.Add(new BusinessCalendar { TimeZoneId = "America/New_York", WorkingDaysMask = 62, Opens = new TimeOnly(8, 0), Closes = new TimeOnly(17, 0) });
+        db.PublicHolidays.AddRange(Holidays.Select(h => new PublicHoliday { Date = DateOnly.Parse(h.Date, System.Globalization.CultureInfo.InvariantCulture), Name = h.Name }));
+        db.EscalationRules.AddRange(EscalationRule.Defaults());
+    }
+
+    public static readonly (string Date, string Name)[] Holidays =
+    [
+        ("2026-01-01", "New Year's Day"), ("2026-01-19", "Martin Luther King Jr. Day"), ("2026-02-16", "Presidents' Day"),
+        ("2026-05-25", "Memorial Day"), ("2026-06-19", "Juneteenth"), ("2026-07-03", "Independence Day (observed)"),
+        ("2026-09-07", "Labor Day"), ("2026-10-12", "Columbus Day"), ("2026-11-11", "Veterans Day"), ("2026-11-26", "Thanksgiving Day"),
+        ("2026-12-25", "Christmas Day"), ("2027-01-01", "New Year's Day"), ("2027-01-18", "Martin Luther King Jr. Day"),
+        ("2027-02-15", "Presidents' Day"), ("2027-05-31", "Memorial Day"), ("2027-06-18", "Juneteenth (observed)"),
+        ("2027-07-05", "Independence Day (observed)"), ("2027-09-06", "Labor Day"), ("2027-10-11", "Columbus Day"),
+        ("2027-11-11", "Veterans Day"), ("2027-11-25", "Thanksgiving Day"), ("2027-12-24", "Christmas Day (observed)"),
+    ];
+
+    /// <summary>The seeded calendar as the clock reads it (for the demo history's due times).</summary>
+    public static WorkingCalendar WorkingCalendar => _calendar.Value;
+    private static readonly Lazy<WorkingCalendar> _calendar = new(() => new BusinessCalendar()
+        .ToWorkingCalendar(Holidays.Select(h => DateOnly.Parse(h.Date, System.Globalization.CultureInfo.InvariantCulture))));
 
     /// <summary>Targets scale with priority: P1 a quarter of P3's time, P2 half, P4 double.</summary>
     public static double PriorityFactor(Priority p) => p switch

@@ -98,9 +98,11 @@ public sealed class DemoCitySeeder(
         db.SlaPolicies.AddRange(categories.SelectMany(c => Enum.GetValues<Priority>().Select(p => new SlaPolicy
         {
             CategoryId = c.Entity.Id, Priority = p,
-            ResponseHours = c.Plan.ResponseHours * DemoCityPlan.PriorityFactor(p),
-            ResolutionHours = c.Plan.ResolutionHours * DemoCityPlan.PriorityFactor(p),
+            ResponseHours = DemoCityPlan.TargetHours(c.Plan.ResponseHours, p),
+            ResolutionHours = DemoCityPlan.TargetHours(c.Plan.ResolutionHours, p),
+            UseWorkingHours = DemoCityPlan.UsesWorkingHours(p),
         })));
+        DemoCityPlan.SeedSlaSettings(db);
         await db.SaveChangesAsync(ct);
 
         var citizens = new List<string>();

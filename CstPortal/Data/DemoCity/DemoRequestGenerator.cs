@@ -82,8 +82,9 @@ public sealed class DemoRequestGenerator
             address, zoneId, reporter, reporter is null ? TrackingCodes.Hash($"DEMO{id}") : null, null, answers);
 
         var factor = DemoCityPlan.PriorityFactor(priority);
-        var responseDue = createdAt.AddHours(plan.ResponseHours * factor);
-        var resolutionDue = createdAt.AddHours(plan.ResolutionHours * factor);
+        var (responseDue, resolutionDue) = Features.Sla.SlaClock.Compute(createdAt,
+            DemoCityPlan.TargetHours(plan.ResponseHours, priority), DemoCityPlan.TargetHours(plan.ResolutionHours, priority),
+            DemoCityPlan.UsesWorkingHours(priority), DemoCityPlan.WorkingCalendar);
 
         var life = new Life(createdAt, now, reporter);
         var agents = _agentsByTeam.GetValueOrDefault(category.TeamId) ?? [];

@@ -29,4 +29,6 @@ public class OutboxMessage
     public int Attempts { get; set; }
     public DateTime? NextAttemptAt { get; set; }
     public string? LastError { get; set; }
+    /// <summary>Set while a dispatcher is sending it, so two dispatchers never both send it.</summary>
+    public DateTime? LockedUntil { get; set; }
 }

@@ -54,22 +54,17 @@ public sealed class RequestService(
             trackingHash = TrackingCodes.Hash(trackingCode);
         }
 
-        var policy = await db.SlaPolicies.AsNoTracking()
-            .SingleOrDefaultAsync(p => p.CategoryId == category.Id && p.Priority == category.DefaultPriority, ct);
+        var due = await SlaDueTimes.ForAsync(db, category.Id, category.DefaultPriority, now, ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = ServiceRequest.Submit(new NewRequest(category.Id, category.DefaultPriority, input.Description,
             input.Latitude, input.Longitude, input.Address, zoneId.Value, actor.UserId, trackingHash,
             actor.UserId is null && !string.IsNullOrWhiteSpace(input.AnonymousEmail) ? input.AnonymousEmail.Trim() : null,
             answers.Value!), now);
-        if (policy is not null)
-        {
-            var due = SlaClock.Compute(now, policy.ResponseHours, policy.ResolutionHours);
-            request.SetDueTimes(due.ResponseDueAt, due.ResolutionDueAt);
-        }
         var added = request.AddPhotos(photos.Value!, actor.UserId, now);
         if (!added.Succeeded) return Result<SubmitReceipt>.Fail(added.Error!);
         foreach (var photo in photos.Value!) await evidence.SaveAsync(photo, ct);
+        if (due is not null) request.SetDueTimes(due.ResponseDueAt, due.ResolutionDueAt);
         db.Requests.Add(request);
         await db.SaveChangesAsync(ct);
         request.AssignNumber(now.Year);

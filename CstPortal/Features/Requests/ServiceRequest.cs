@@ -98,6 +98,19 @@ public class ServiceRequest
         ResolutionDueAt = resolutionDueAt;
     }
 
+    /// <summary>
+    /// An SLA escalation raises the priority one step (P1 stays P1); due times stay as committed.
+    /// Returns false when there is no higher priority.
+    /// </summary>
+    public bool RaisePriority(ActorInfo actor, DateTime now, string note)
+    {
+        if (Priority == Priority.P1 || !Status.IsOpen()) return false;
+        Priority = (Priority)((int)Priority - 1);
+        Touch(now);
+        History.Add(new StatusChange { From = Status, To = Status, Action = "Escalate", At = now, ActorUserId = actor.UserId, ActorName = actor.Name, Note = note });
+        return true;
+    }
+
     /// <summary>Gives the request its public number once the database has given it an id.</summary>
     public void AssignNumber(int year)
     {

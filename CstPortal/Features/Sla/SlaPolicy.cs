@@ -12,4 +12,6 @@ public class SlaPolicy
     public double ResponseHours { get; set; }
     /// <summary>Hours from submission until the request should be resolved.</summary>
     public double ResolutionHours { get; set; }
+    /// <summary>Count the hours in the business calendar's working hours instead of calendar hours.</summary>
+    public bool UseWorkingHours { get; set; }
 }

@@ -81,6 +81,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         if (alsoInTransaction is not null) await alsoInTransaction(db, request, now);
 
         await SupporterNotifications.EnqueueAsync(db, request, now, ct);
+        await SlaEffects.AfterTransitionAsync(db, request, from, input.Action, now, ct);
         await AuditLog.AppendAsync(db, actor.Info, "request." + input.Action.ToString().ToLowerInvariant(), "ServiceRequest", number,
             new
             {
@@ -186,8 +187,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
                 var categoryId = input.CategoryId ?? request.CategoryId;
                 var priority = input.Priority ?? request.Priority;
                 var confirmed = Enum.IsDefined(priority) && await db.Categories.AnyAsync(c => c.Id == categoryId && c.IsActive, ct);
-                var policy = await db.SlaPolicies.AsNoTracking().SingleOrDefaultAsync(p => p.CategoryId == categoryId && p.Priority == priority, ct);
-                var due = policy is null ? null : SlaClock.Compute(request.CreatedAt, policy.ResponseHours, policy.ResolutionHours);
+                var due = await SlaDueTimes.ForAsync(db, categoryId, priority, request.CreatedAt, ct);
                 return command with
                 {
                     Facts = facts with { CategoryAndPriorityConfirmed = confirmed },

@@ -1,0 +1,193 @@
+using CstPortal.Common;
+using CstPortal.Data;
+using CstPortal.Features.Notifications;
+using CstPortal.Features.Requests;
+using CstPortal.Features.Sla;
+using CstPortal.Features.Workflow;
+using CstPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CstPortal.Tests.Features.Sla;
+
+/// <summary>
+/// Breach detection and escalation on a real SQLite city. A reported pothole is P2: respond within 4 h,
+/// resolve within 36 h (calendar hours), so at risk after 3.2 h and breached after 4 h.
+/// </summary>
+public class SlaSweepTests : IAsyncLifetime
+{
+    private TestCity _city = default!;
+    private Actor _citizen = default!, _dispatcher = default!, _supervisor = default!, _manager = default!;
+
+    public async Task InitializeAsync()
+    {
+        _city = await TestCity.CreateAsync();
+        _citizen = await _city.ActorAsync(Roles.Citizen);
+        _dispatcher = await _city.ActorAsync(Roles.Dispatcher);
+        _supervisor = await _city.ActorAsync(Roles.Supervisor);
+        _manager = await _city.ActorAsync(Roles.Manager);
+        await Sweep(); // the demo history's own due levels, so each test sees only what it causes
+    }
+
+    public async Task DisposeAsync() => await _city.DisposeAsync();
+
+    private Task<SweepResult> Sweep() => _city.Get<SlaSweep>().RunAsync();
+
+    private async Task<List<(SlaTarget Target, int Level)>> FiredAsync(string number)
+    {
+        await using var db = _city.Db();
+        var id = await db.Requests.Where(r => r.Number == number).Select(r => r.Id).SingleAsync();
+        return (await db.SlaEscalations.Where(e => e.ServiceRequestId == id).Select(e => new { e.Target, e.Level }).ToListAsync())
+            .Select(e => (e.Target, e.Level)).OrderBy(e => e.Target).ThenBy(e => e.Level).ToList();
+    }
+
+    private async Task<int> InAppCountAsync(string number, string userId)
+    {
+        await using var db = _city.Db();
+        return await db.Outbox.CountAsync(m => m.RequestNumber == number && m.RecipientUserId == userId && m.Channel == NotificationChannel.InApp);
+    }
+
+    [Fact]
+    public async Task A_request_becomes_at_risk_then_breached_and_each_level_fires_once()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        Assert.Empty(await FiredAsync(number));
+
+        _city.Clock.Advance(TimeSpan.FromHours(3.25));
+        await Sweep();
+        await Sweep();
+        Assert.Equal([(SlaTarget.Response, 1)], await FiredAsync(number));
+
+        _city.Clock.Advance(TimeSpan.FromHours(1));
+        await Sweep();
+        await Sweep();
+        Assert.Equal([(SlaTarget.Response, 0), (SlaTarget.Response, 1), (SlaTarget.Response, 2)], await FiredAsync(number));
+        var request = await _city.LoadAsync(number);
+        Assert.Equal(Priority.P1, request.Priority); // raised one step from P2, once
+        Assert.Equal(1, await InAppCountAsync(number, _supervisor.UserId!));
+        Assert.Contains(request.History, h => h.Action == "Escalate" && h.ActorName == "System (sla)");
+
+        _city.Clock.Advance(TimeSpan.FromHours(24));
+        await Sweep();
+        var fired = await FiredAsync(number);
+        Assert.Contains((SlaTarget.Response, 3), fired);
+        Assert.Equal(fired.Count, fired.Distinct().Count());
+        Assert.Equal(1, await InAppCountAsync(number, _manager.UserId!));
+        Assert.Contains(await _city.Get<PerformanceService>().EscalatedQueueAsync(), q => q.Number == number);
+
+        await using var db = _city.Db();
+        Assert.Equal(1, await db.PerformanceEntries.CountAsync(e => e.RequestNumber == number && e.Event == PerformanceEvent.Breached && e.Target == SlaTarget.Response));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.EntityId == number && e.Action == "sla.breached"));
+        Assert.Null(await PerformanceLog.FirstBrokenAsync(db));
+    }
+
+    [Fact]
+    public async Task Concurrent_sweeps_fire_every_level_exactly_once()
+    {
+        var numbers = new List<string>();
+        for (var i = 0; i < 3; i++) numbers.Add((await _city.ReportPotholeAsync(_citizen, $"Pothole number {i}")).Number);
+        _city.Clock.Advance(TimeSpan.FromHours(30)); // response breached 26 h ago: levels 0–3 all due at once
+        int before;
+        await using (var db0 = _city.Db()) before = await db0.SlaEscalations.CountAsync();
+
+        var sweeps = Enumerable.Range(0, 6).Select(_ => Task.Run(() => _city.Get<SlaSweep>().RunAsync())).ToArray();
+        var results = await Task.WhenAll(sweeps);
+
+        foreach (var number in numbers)
+        {
+            var fired = await FiredAsync(number);
+            Assert.Equal([(SlaTarget.Response, 0), (SlaTarget.Response, 1), (SlaTarget.Response, 2), (SlaTarget.Response, 3),
+                (SlaTarget.Resolution, 1)], fired);
+            Assert.Equal(Priority.P1, (await _city.LoadAsync(number)).Priority);
+            Assert.Equal(1, await InAppCountAsync(number, _manager.UserId!));
+        }
+        await using var db = _city.Db();
+        // Whatever the six sweeps reported firing is exactly what was recorded: no level counted twice.
+        Assert.Equal(await db.SlaEscalations.CountAsync() - before, results.Sum(r => r.LevelsFired));
+        Assert.Null(await PerformanceLog.FirstBrokenAsync(db));
+        var ids = await db.Requests.Where(r => numbers.Contains(r.Number)).Select(r => r.Id).ToListAsync();
+        Assert.Equal(15, await db.PerformanceEntries.CountAsync(e => ids.Contains(e.ServiceRequestId)));
+    }
+
+    [Fact]
+    public async Task After_a_restart_nothing_fires_again_and_downtime_is_caught_up_once()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        _city.Clock.Advance(TimeSpan.FromHours(3.5));
+        await Sweep();
+        Assert.Equal([(SlaTarget.Response, 1)], await FiredAsync(number));
+
+        // The app stops for two days; a new app (a new service provider) starts on the same database file.
+        _city.Clock.Advance(TimeSpan.FromDays(2));
+        await using (var restarted = TestCity.BuildServices(_city.Directory, _city.Clock))
+        {
+            var first = await restarted.GetRequiredService<SlaSweep>().RunAsync();
+            Assert.True(first.LevelsFired >= 5);
+            Assert.Equal(0, (await restarted.GetRequiredService<SlaSweep>().RunAsync()).LevelsFired);
+        }
+        await using (var again = TestCity.BuildServices(_city.Directory, _city.Clock))
+            Assert.Equal(0, (await again.GetRequiredService<SlaSweep>().RunAsync()).LevelsFired);
+
+        Assert.Equal([(SlaTarget.Response, 0), (SlaTarget.Response, 1), (SlaTarget.Response, 2), (SlaTarget.Response, 3),
+            (SlaTarget.Resolution, 0), (SlaTarget.Resolution, 1), (SlaTarget.Resolution, 2)], await FiredAsync(number));
+        var request = await _city.LoadAsync(number);
+        Assert.Equal(Priority.P1, request.Priority);
+    }
+
+    [Fact]
+    public async Task Closed_requests_are_never_escalated_and_a_met_target_is_logged()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        var agentId = await _city.DemoAgentIdAsync();
+        _city.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.Triage), _dispatcher)).Succeeded);
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.Assign) { AgentId = agentId }, _dispatcher)).Succeeded);
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.CloseWithReason) { CloseReason = CloseReason.Invalid, Reason = "Already fixed" }, _supervisor)).Succeeded);
+
+        _city.Clock.Advance(TimeSpan.FromDays(5));
+        await Sweep();
+        Assert.Empty(await FiredAsync(number));
+
+        await using var db = _city.Db();
+        var met = await db.PerformanceEntries.SingleAsync(e => e.RequestNumber == number);
+        Assert.Equal((PerformanceEvent.Met, SlaTarget.Response, agentId), (met.Event, met.Target, met.AgentId));
+        Assert.Equal(TestCity.Now.UtcDateTime.AddHours(1), met.ActualAt);
+    }
+
+    [Fact]
+    public async Task The_performance_log_refuses_updates_and_deletes()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        _city.Clock.Advance(TimeSpan.FromHours(5));
+        await Sweep();
+        await using var db = _city.Db();
+        var ex1 = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("UPDATE PerformanceEntries SET AgentId = 1"));
+        Assert.Contains("append-only", ex1.Message);
+        var ex2 = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM PerformanceEntries"));
+        Assert.Contains("append-only", ex2.Message);
+        Assert.True(await db.PerformanceEntries.AnyAsync(e => e.RequestNumber == number));
+    }
+
+    [Fact]
+    public async Task Triage_recomputes_due_times_with_the_working_calendar_for_working_hour_policies()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number; // Monday 2 Nov 2026 09:30 UTC = 04:30 New York
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.Triage) { Priority = Priority.P4 }, _dispatcher)).Succeeded);
+        var request = await _city.LoadAsync(number);
+        // Pothole P4: respond within 8 working hours: Monday 08:00 EST + 8 h = 16:00 EST = 21:00 UTC.
+        Assert.Equal(new DateTime(2026, 11, 2, 21, 0, 0, DateTimeKind.Utc), request.ResponseDueAt);
+        // Resolve within 72 working hours = 8 office days: 2–6 Nov, 9–10 Nov, Veterans Day (11 Nov) skipped, 12 Nov 17:00 EST.
+        Assert.Equal(new DateTime(2026, 11, 12, 22, 0, 0, DateTimeKind.Utc), request.ResolutionDueAt);
+    }
+
+    [Fact]
+    public async Task The_reporter_is_emailed_each_status_change_in_the_same_transaction()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.Triage), _dispatcher)).Succeeded);
+        await using var db = _city.Db();
+        var mail = await db.Outbox.SingleAsync(m => m.RequestNumber == number && m.Channel == NotificationChannel.Email);
+        Assert.Equal("citizen@riverton.example", mail.RecipientEmail);
+        Assert.Contains("triaged", mail.Subject);
+    }
+}

@@ -1,0 +1,26 @@
+using CstPortal.Data;
+using CstPortal.Features.Requests;
+using Microsoft.EntityFrameworkCore;
+
+namespace CstPortal.Features.Sla;
+
+/// <summary>Reads the policy and business calendar inside a caller's unit of work and asks the pure clock for due times.</summary>
+public static class SlaDueTimes
+{
+    public static async Task<SlaClock.DueTimes?> ForAsync(CstDbContext db, int categoryId, Priority priority, DateTime from, CancellationToken ct)
+    {
+        var policy = await db.SlaPolicies.AsNoTracking().SingleOrDefaultAsync(p => p.CategoryId == categoryId && p.Priority == priority, ct);
+        if (policy is null) return null;
+        var calendar = policy.UseWorkingHours ? await CalendarAsync(db, ct) : null;
+        return SlaClock.Compute(from, policy.ResponseHours, policy.ResolutionHours, policy.UseWorkingHours, calendar);
+    }
+
+    /// <summary>The city's working calendar, or null when none is set up (then every policy counts calendar hours).</summary>
+    public static async Task<WorkingCalendar?> CalendarAsync(CstDbContext db, CancellationToken ct)
+    {
+        var calendar = await db.BusinessCalendars.AsNoTracking().OrderBy(c => c.Id).FirstOrDefaultAsync(ct);
+        if (calendar is null) return null;
+        var holidays = await db.PublicHolidays.AsNoTracking().Select(h => h.Date).ToListAsync(ct);
+        return calendar.ToWorkingCalendar(holidays);
+    }
+}

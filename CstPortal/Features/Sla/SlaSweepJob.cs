@@ -1,0 +1,14 @@
+using Quartz;
+
+namespace CstPortal.Features.Sla;
+
+/// <summary>Breach detection and escalation, every minute by default ("Cst:Jobs:SlaSweep").</summary>
+[DisallowConcurrentExecution]
+public sealed class SlaSweepJob(SlaSweep sweep, ILogger<SlaSweepJob> log) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var result = await sweep.RunAsync(cancellationToken);
+        if (result.LevelsFired > 0) log.LogInformation("SLA sweep fired {Levels} levels", result.LevelsFired);
+    }
+}
