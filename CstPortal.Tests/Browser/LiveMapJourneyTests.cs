@@ -2,6 +2,7 @@ using System.Globalization;
 using CstPortal.Common;
 using CstPortal.Data.DemoCity;
 using CstPortal.Features.Requests;
+using CstPortal.Features.Workflow;
 using CstPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -37,6 +38,19 @@ public class LiveMapJourneyTests(BrowserFixture browser)
         Assert.True(receipt.Succeeded, receipt.Error);
 
         await Expect(counter).ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
+
+        // Worked through to resolved (no longer open), it leaves the map again without a reload.
+        var workflow = browser.AppServices.GetRequiredService<WorkflowService>();
+        var dispatcher = await Arrange.DemoActorAsync(browser.AppServices, Roles.Dispatcher);
+        var agent = await Arrange.DemoActorAsync(browser.AppServices, Roles.Agent);
+        var agentId = await requests.AgentIdOfAsync(agent.UserId) ?? throw new InvalidOperationException("demo agent");
+        var number = receipt.Value!.Number;
+        Assert.True((await workflow.ApplyAsync(number, 1, new TransitionInput(WorkflowAction.Triage), dispatcher)).Succeeded);
+        Assert.True((await workflow.ApplyAsync(number, 2, new TransitionInput(WorkflowAction.Assign) { AgentId = agentId }, dispatcher)).Succeeded);
+        Assert.True((await workflow.ApplyAsync(number, 3, new TransitionInput(WorkflowAction.Start), agent)).Succeeded);
+        Assert.True((await workflow.ApplyAsync(number, 4, new TransitionInput(WorkflowAction.Resolve) { ResolutionNote = "Filled" }, agent)).Succeeded);
+
+        await Expect(counter).ToHaveTextAsync($"{before.ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
     }
 
     private static int ParseCount(string text) => int.Parse(text.Split(' ')[0], NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en"));

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using CstPortal.Common;
 using CstPortal.Data.DemoCity;
+using CstPortal.Features.Requests;
+using CstPortal.Tests.Browser;
+using Microsoft.Extensions.DependencyInjection;
 using CstPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -87,7 +91,7 @@ public class GeoFeedTests(CstAppFactory factory) : IClassFixture<CstAppFactory>
     public async Task Heat_cells_count_every_open_request_in_the_box()
     {
         var bbox = FormattableString.Invariant($"{DemoCityPlan.CenterLng - 1},{DemoCityPlan.CenterLat - 1},{DemoCityPlan.CenterLng + 1},{DemoCityPlan.CenterLat + 1}");
-        var heat = await GetJsonAsync($"/api/geo/heat.json?bbox={bbox}&zoom=12&weight=age", "application/json");
+        var heat = await GetJsonAsync($"/api/geo/heat.json?bbox={bbox}&zoom=9&weight=age", "application/json");
         var open = await GetJsonAsync($"/api/geo/requests.geojson?status=open&pageSize=1&bbox={bbox}");
         var cells = heat.GetProperty("cells").EnumerateArray().ToList();
         Assert.NotEmpty(cells);
@@ -123,21 +127,31 @@ public class GeoFeedTests(CstAppFactory factory) : IClassFixture<CstAppFactory>
     [Fact]
     public async Task Signed_in_staff_may_use_staff_filters_and_see_staff_fields()
     {
+        var requests = factory.Services.GetRequiredService<RequestService>();
+        var citizen = await Arrange.DemoActorAsync(factory.Services, Roles.Citizen);
+        var pothole = (await requests.CategoriesAsync()).Single(c => c.Name == "Pothole");
+        var receipt = await requests.SubmitAsync(new SubmitInput(pothole.Id, "Pothole for the staff feed", Scenario.CityCentre.Lat, Scenario.CityCentre.Lng,
+            "3 Market Square", new Dictionary<string, string> { ["size"] = "small" }), citizen);
+        Assert.True(receipt.Succeeded, receipt.Error);
         var client = await factory.SignedInClientAsync("dispatcher");
 
-        var response = await client.GetAsync("/api/geo/requests.geojson?status=open&overdue=true&priority=P2&pageSize=50");
+        var byPriority = await client.GetAsync($"/api/geo/requests.geojson?status=new&priority={pothole.DefaultPriority}&pageSize=5000");
+        var overdue = await client.GetAsync("/api/geo/requests.geojson?status=open&overdue=true&pageSize=5000");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        var features = root.GetProperty("features").EnumerateArray().ToList();
-        Assert.NotEmpty(features);
+        Assert.Equal(HttpStatusCode.OK, byPriority.StatusCode);
+        var features = JsonDocument.Parse(await byPriority.Content.ReadAsStringAsync()).RootElement.GetProperty("features").EnumerateArray().ToList();
+        var mine = Assert.Single(features, f => f.GetProperty("id").GetString() == receipt.Value!.Number);
+        Assert.False(mine.GetProperty("properties").GetProperty("overdue").GetBoolean());   // brand new: nothing due yet
         Assert.All(features, f =>
         {
             var p = f.GetProperty("properties");
-            Assert.Equal("P2", p.GetProperty("priority").GetString());
-            Assert.True(p.GetProperty("overdue").GetBoolean());
+            Assert.Equal(pothole.DefaultPriority.ToString(), p.GetProperty("priority").GetString());
+            Assert.True(p.TryGetProperty("overdue", out _));
             Assert.False(p.TryGetProperty("description", out _));
         });
+        Assert.Equal(HttpStatusCode.OK, overdue.StatusCode);
+        Assert.All(JsonDocument.Parse(await overdue.Content.ReadAsStringAsync()).RootElement.GetProperty("features").EnumerateArray(),
+            f => Assert.True(f.GetProperty("properties").GetProperty("overdue").GetBoolean()));
     }
 
     [Fact]

@@ -107,9 +107,10 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
         header.Style.Fill.BackgroundColor = XLColor.FromHtml("#DCE6F2");
 
         var r = 1;
+        var truncated = false;
         await foreach (var row in RowsAsync(filter, ct))
         {
-            if (r > MaxXlsxRows) break;
+            if (r > MaxXlsxRows) { truncated = true; break; }
             r++;
             object?[] values =
             [
@@ -132,6 +133,10 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
         sheet.Range(1, 1, r, XlsxColumns.Length).SetAutoFilter();
         // Sizing every column from every row is slow on large sheets: the header and first rows are a fair sample.
         sheet.Columns(1, XlsxColumns.Length).AdjustToContents(1, Math.Min(r, 500));
+
+        if (truncated)
+            workbook.Worksheets.Add("Note").Cell(1, 1).Value =
+                $"Only the first {MaxXlsxRows:N0} requests are in this workbook. Download the CSV for all of them, or narrow the filter.";
 
         await using var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
         workbook.SaveAs(temp);

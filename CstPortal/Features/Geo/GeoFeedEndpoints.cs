@@ -162,17 +162,18 @@ public static class GeoFeedEndpoints
             return (null, null, Results.Problem(statusCode: status, title: "Staff filter",
                 detail: "The priority, team and overdue filters are for signed-in city staff."));
         }
-        var options = await feeds.OptionsAsync(ct);
+        // Codes are looked up only when given, so most feed calls cost one query.
+        var options = q.CategoryCode is null && q.ZoneCode is null ? null : await feeds.OptionsAsync(ct);
         int? categoryId = null, zoneId = null;
         if (q.CategoryCode is { } cc)
         {
-            var c = options.Categories.FirstOrDefault(x => x.Code.Equals(cc, StringComparison.OrdinalIgnoreCase));
+            var c = options!.Categories.FirstOrDefault(x => x.Code.Equals(cc, StringComparison.OrdinalIgnoreCase));
             if (c is null) return (null, null, Problem($"Unknown category '{cc}'. Use a service code such as {string.Join(", ", options.Categories.Take(3).Select(x => x.Code))}."));
             categoryId = c.Id;
         }
         if (q.ZoneCode is { } zc)
         {
-            var z = options.Zones.FirstOrDefault(x => x.Code.Equals(zc, StringComparison.OrdinalIgnoreCase));
+            var z = options!.Zones.FirstOrDefault(x => x.Code.Equals(zc, StringComparison.OrdinalIgnoreCase));
             if (z is null) return (null, null, Problem($"Unknown zone '{zc}'. Use a zone code such as {string.Join(", ", options.Zones.Take(3).Select(x => x.Code))}."));
             zoneId = z.Id;
         }
