@@ -85,3 +85,34 @@ public class MergeTests : IAsyncLifetime
         Assert.Equal(1, await db.RequestSupporters.CountAsync(s => s.ServiceRequestId == m.Id));
     }
 }
+
+public class MergedPhotoTests : IAsyncLifetime
+{
+    private TestCity _city = default!;
+
+    public async Task InitializeAsync() => _city = await TestCity.CreateAsync();
+    public async Task DisposeAsync() => await _city.DisposeAsync();
+
+    [Fact]
+    public async Task Photos_of_a_merged_duplicate_stay_visible_from_the_master()
+    {
+        var citizen = await _city.ActorAsync(Roles.Citizen);
+        var dispatcher = await _city.ActorAsync(Roles.Dispatcher);
+        var master = (await _city.ReportPotholeAsync(citizen, "Deep pothole by the bakery")).Number;
+        var requests = _city.Get<RequestService>();
+        var pothole = (await requests.CategoriesAsync()).Single(c => c.Name == "Pothole");
+        var duplicate = await requests.SubmitAsync(new SubmitInput(pothole.Id, "Same pothole, with a photo", Scenario.CityCentre.Lat, Scenario.CityCentre.Lng,
+            null, new Dictionary<string, string> { ["size"] = "large" }, null, [new PhotoUpload("hole.jpg", CstPortal.Tests.Features.Requests.TestImages.Encode(800, 600))]),
+            Actor.Anonymous);
+        Assert.True(duplicate.Succeeded, duplicate.Error);
+        var citizenView = _city.Get<CitizenService>();
+        Assert.Empty((await citizenView.PublicAsync(master)).Value!.Photos);
+
+        var merged = await _city.ActAsync(duplicate.Value!.Number,
+            new TransitionInput(WorkflowAction.CloseWithReason) { CloseReason = CloseReason.Duplicate, MasterNumber = master }, dispatcher);
+
+        Assert.True(merged.Succeeded, merged.Error);
+        var photo = Assert.Single((await citizenView.PublicAsync(master)).Value!.Photos);
+        Assert.NotNull(await citizenView.PhotoAsync(photo.Id, thumbnail: true, Actor.Anonymous));
+    }
+}

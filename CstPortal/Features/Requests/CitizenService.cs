@@ -239,7 +239,10 @@ public sealed class CitizenService(
     private async Task<Result<CitizenView>> ComposeAsync(CstDbContext db, ServiceRequest request, RequestDetails details, Relation relation, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var photos = await db.Evidence.AsNoTracking().Where(e => e.ServiceRequestId == request.Id).OrderBy(e => e.At).ThenBy(e => e.Id)
+        // The request's own photos and those of duplicates merged into it (they stay visible from the master).
+        var photos = await db.Evidence.AsNoTracking()
+            .Where(e => e.ServiceRequestId == request.Id || db.Requests.Any(d => d.Id == e.ServiceRequestId && d.MasterRequestId == request.Id))
+            .OrderBy(e => e.At).ThenBy(e => e.Id)
             .Select(e => new PhotoView(e.Id, e.Width, e.Height)).ToListAsync(ct);
         if (request.CloseReason == CloseReason.Invalid && relation is Relation.None or Relation.Supporter) photos = [];
         var isReporter = relation == Relation.Reporter;
