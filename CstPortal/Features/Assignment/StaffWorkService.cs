@@ -30,7 +30,7 @@ public sealed record TeamMember(int AgentId, string Name, string TeamName, int O
 /// position if given), internal notes, public replies, handing back; the supervisor's team view and reassignment.
 /// </summary>
 public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, WorkflowService workflow, RequestService requests,
-    RequestEvents events, AuditService audit, TimeProvider clock)
+    AuditService audit, TimeProvider clock)
 {
     public async Task<int?> AgentIdAsync(Actor actor, CancellationToken ct = default) => await requests.AgentIdOfAsync(actor.UserId, ct);
 
@@ -93,23 +93,9 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
     /// <summary>A public reply, shown to the citizen.</summary>
     public Task<Result> ReplyAsync(string number, string text, Actor actor, CancellationToken ct = default) => requests.CommentAsync(number, text, actor, ct);
 
-    /// <summary>A staff-only note.</summary>
-    public async Task<Result> NoteAsync(string number, string text, Actor actor, CancellationToken ct = default)
-    {
-        if (!actor.IsStaff) return Result.Fail("Only staff can write internal notes.");
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.Fail($"There is no request {number}.");
-        var outcome = request.AddInternalNote(actor.Info, text, now);
-        if (!outcome.Succeeded) return outcome;
-        await AuditLog.AppendAsync(db, actor.Info, "request.note", "ServiceRequest", number, new { length = text.Length }, now, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        events.Publish(new RequestChanged(number, request.Status.Code()));
-        return Result.Ok();
-    }
+    /// <summary>A staff-only note (the same unit of work the integration API uses).</summary>
+    public Task<Result> NoteAsync(string number, string text, Actor actor, CancellationToken ct = default) =>
+        requests.AddInternalNoteAsync(number, text, actor, ct);
 
     /// <summary>Each agent's open load, overdue items and today's milestones; the supervisor sees every team.</summary>
     public async Task<IReadOnlyList<TeamMember>> TeamViewAsync(CancellationToken ct = default)
