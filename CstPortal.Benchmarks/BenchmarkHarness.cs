@@ -197,6 +197,20 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
         return rows;
     }
 
+    /// <summary>
+    /// One SLA sweep right after seeding, in this process: the generator leaves overdue open requests whose
+    /// escalations were never recorded, and the first sweep fires them all. Done before the app starts so its
+    /// own start-up sweep does not compete with the measures. Returns (seconds, levels fired).
+    /// </summary>
+    public static async Task<(double Seconds, int Fired)> SettleSlaAsync(string dataDirectory, CancellationToken ct = default)
+    {
+        await using var services = BuildServices(dataDirectory);
+        var watch = Stopwatch.StartNew();
+        var result = await services.GetRequiredService<SlaSweep>().RunAsync(ct);
+        SqliteConnection.ClearAllPools();
+        return (watch.Elapsed.TotalSeconds, result.LevelsFired);
+    }
+
     /// <summary>A dated Markdown section: the machine, the notes and the table.</summary>
     public string Markdown(string title, DateTimeOffset date, IReadOnlyList<BenchRow> rows, IEnumerable<string> extraNotes)
     {
