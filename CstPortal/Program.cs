@@ -89,6 +89,8 @@ app.MapCitizenEndpoints();
 app.MapOpen311();
 app.MapIntegrationApi();
 app.MapOpenApi();
+// The benchmark harness's HTTP floor; mapped only when Cst:Benchmark:Enabled=true.
+if (app.Configuration.GetValue<bool>("Cst:Benchmark:Enabled")) app.MapGet("/bench/empty", () => Results.Ok()).ExcludeFromDescription();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 

@@ -1,0 +1,366 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CstPortal.Data;
+using CstPortal.Features.Analytics;
+using CstPortal.Features.Duplicates;
+using CstPortal.Features.Notifications;
+using CstPortal.Features.Requests;
+using CstPortal.Features.Sla;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CstPortal.Benchmarks;
+
+/// <summary>The app under test: its address on 127.0.0.1, its process (for peak memory) and its data directory.</summary>
+public sealed record BenchTarget(Uri BaseAddress, int ProcessId, string DataDirectory, string ApiKey = "riverton-demo-key");
+
+/// <summary>How long and how hard each measure runs.</summary>
+public sealed record BenchSettings(TimeSpan IntakeDuration, TimeSpan MeasureDuration, int IntakeClients = 32, int ReadClients = 4, int MaxRequestsPerMeasure = 1_000_000);
+
+/// <summary>One row of the results table.</summary>
+public sealed record BenchRow(string Measure, string Goal, LoadResult? Load, int Errors, string PeakMemory, string Result, string? Throughput = null);
+
+/// <summary>
+/// Runs every measure against a running app and its database: HTTP measures through the loopback load client,
+/// service measures (KPI, duplicates, SLA sweep, CSV export) in this process with the app's own services on
+/// the same database file. Never judges the machine: it reports figures and whether each goal is met.
+/// </summary>
+public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings, TextWriter log)
+{
+    public static readonly string[] MeasureNames =
+    [
+        "HTTP floor: GET /bench/empty, 32 clients",
+        "intake: Open311 POST requests.json, 32 clients",
+        "heat feed, whole city (open, zoom 13)",
+        "GeoJSON points, street-level bbox",
+        "KPI dashboard, 90 days, no filter (KpiService, in-process)",
+        "KPI floor: hand-written SQL, 90 days",
+        "duplicate candidates at submit (DuplicateFinder, in-process)",
+        "SLA sweep, one pass (SlaSweep, in-process)",
+        "CSV export of 100,000 requests (ExportService, in-process)",
+        "database size per request",
+    ];
+
+    private readonly List<string> _notes = [];
+    public IReadOnlyList<string> Notes => _notes;
+
+    public async Task<IReadOnlyList<BenchRow>> RunAsync(CancellationToken ct = default)
+    {
+        var rows = new List<BenchRow>();
+        var services = BuildServices(target.DataDirectory);
+        var clock = TimeProvider.System;
+        using var http = LoadClient.LoopbackClient(target.BaseAddress, Math.Max(settings.IntakeClients, settings.ReadClients));
+
+        var totalRequests = await ScalarAsync("SELECT COUNT(*) FROM ServiceRequests", ct);
+        var open = await ScalarAsync("SELECT COUNT(*) FROM ServiceRequests WHERE Status IN ('New','Triaged','Assigned','InProgress')", ct);
+        _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Database before the run: {totalRequests:N0} requests, {open:N0} open ({100.0 * open / Math.Max(1, totalRequests):0.0}%)."));
+
+        // 1. HTTP floor
+        Log(MeasureNames[0]);
+        var empty = await LoadClient.RunAsync(settings.IntakeClients, settings.MeasureDuration, settings.MaxRequestsPerMeasure, async (_, c) =>
+        {
+            using var r = await http.GetAsync("bench/empty", c);
+            return r.IsSuccessStatusCode;
+        }, ct);
+        rows.Add(new BenchRow(MeasureNames[0], "(floor)", empty, empty.Errors, AppMemory(), "floor for HTTP overhead"));
+
+        // 2. Intake
+        Log(MeasureNames[1]);
+        var codes = await IntakeServiceCodesAsync(services, ct);
+        var answered = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var intake = await LoadClient.RunAsync(settings.IntakeClients, settings.IntakeDuration, settings.MaxRequestsPerMeasure, async (n, c) =>
+        {
+            var rng = new Random(n);
+            var (lat, lng) = RandomPoint(rng);
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["api_key"] = target.ApiKey,
+                ["service_code"] = codes[n % codes.Count],
+                ["lat"] = lat.ToString("0.000000", CultureInfo.InvariantCulture),
+                ["long"] = lng.ToString("0.000000", CultureInfo.InvariantCulture),
+                ["description"] = $"Benchmark report {n}: please have a look.",
+            });
+            using var r = await http.PostAsync("open311/v2/requests.json", form, c);
+            if (!r.IsSuccessStatusCode) return false;
+            using var doc = JsonDocument.Parse(await r.Content.ReadAsStringAsync(c));
+            var id = doc.RootElement.EnumerateArray().Select(e => e.TryGetProperty("service_request_id", out var v) ? v.GetString() : null).FirstOrDefault();
+            if (string.IsNullOrEmpty(id)) return false;
+            answered.Add(id);
+            return true;
+        }, ct);
+        var missing = await MissingNumbersAsync(answered.ToList(), ct);
+        _notes.Add($"Intake: {answered.Count:N0} ids answered, {missing:N0} of them missing from the database afterwards.");
+        var intakeErrors = intake.Errors + missing;
+        rows.Add(new BenchRow(MeasureNames[1], "≥ 2,000 req/s, p99 ≤ 50 ms, 0 errors, every id stored", intake, intakeErrors, AppMemory(),
+            Verdict(intake.Throughput >= 2000 && intake.Percentile(0.99) <= 50 && intakeErrors == 0)));
+
+        // 3. Heat feed, whole city
+        Log(MeasureNames[2]);
+        var cityBox = FormattableString.Invariant($"{Plan.LngLines[0]},{Plan.LatLines[0]},{Plan.LngLines[^1]},{Plan.LatLines[^1]}");
+        var heat = await LoadClient.RunAsync(settings.ReadClients, settings.MeasureDuration, settings.MaxRequestsPerMeasure, async (_, c) =>
+        {
+            using var r = await http.GetAsync($"api/geo/heat.json?bbox={cityBox}&zoom=13", c);
+            await r.Content.CopyToAsync(Stream.Null, c);
+            return r.IsSuccessStatusCode;
+        }, ct);
+        rows.Add(new BenchRow(MeasureNames[2], "p95 ≤ 50 ms", heat, heat.Errors, AppMemory(), Verdict(heat.Percentile(0.95) <= 50 && heat.Errors == 0)));
+
+        // 4. GeoJSON, street-level bbox (about 340 m × 330 m around the centre)
+        Log(MeasureNames[3]);
+        var street = FormattableString.Invariant($"{Plan.CenterLng - 0.002},{Plan.CenterLat - 0.0015},{Plan.CenterLng + 0.002},{Plan.CenterLat + 0.0015}");
+        var maxFeatures = 0;
+        var geo = await LoadClient.RunAsync(settings.ReadClients, settings.MeasureDuration, settings.MaxRequestsPerMeasure, async (_, c) =>
+        {
+            using var r = await http.GetAsync($"api/geo/requests.geojson?bbox={street}&pageSize=2000", c);
+            if (!r.IsSuccessStatusCode) return false;
+            using var doc = JsonDocument.Parse(await r.Content.ReadAsStreamAsync(c));
+            var features = doc.RootElement.GetProperty("features").GetArrayLength();
+            InterlockedMax(ref maxFeatures, features);
+            return true;
+        }, ct);
+        _notes.Add($"GeoJSON street-level bbox {street}: up to {maxFeatures:N0} features per answer.");
+        rows.Add(new BenchRow(MeasureNames[3], "p95 ≤ 30 ms (≤ 2,000 features)", geo, geo.Errors, AppMemory(), Verdict(geo.Percentile(0.95) <= 30 && geo.Errors == 0 && maxFeatures <= 2000)));
+
+        // 5 and 6. KPI dashboard vs hand-written SQL
+        var from = clock.GetUtcNow().UtcDateTime.AddDays(-90);
+        var kpis = services.GetRequiredService<KpiService>();
+        Log(MeasureNames[4]);
+        var kpi = await LoadClient.RunAsync(1, settings.MeasureDuration, settings.MaxRequestsPerMeasure, async (_, c) =>
+        {
+            var report = await kpis.ReportAsync(new AnalyticsFilter { From = from }, c);
+            return report is not null;
+        }, ct);
+        Log(MeasureNames[5]);
+        var hand = await LoadClient.RunAsync(1, settings.MeasureDuration, settings.MaxRequestsPerMeasure, async (_, c) =>
+            await HandWrittenKpiSql.RunAsync(DatabaseFile, from, c) >= 0, ct);
+        var ratio = kpi.Percentile(0.5) / Math.Max(0.001, hand.Percentile(0.5));
+        rows.Add(new BenchRow(MeasureNames[4], "≤ 200 ms and ≤ 1.5 × hand SQL", kpi, kpi.Errors, HarnessMemory(),
+            Verdict(kpi.Percentile(0.95) <= 200 && ratio <= 1.5 && kpi.Errors == 0) + string.Create(CultureInfo.InvariantCulture, $" (p50 ratio {ratio:0.0} ×)")));
+        rows.Add(new BenchRow(MeasureNames[5], "(floor)", hand, hand.Errors, HarnessMemory(), "floor: headline counts + per-category counts only"));
+
+        // 7. Duplicate candidates
+        Log(MeasureNames[6]);
+        var finder = services.GetRequiredService<DuplicateFinder>();
+        var categoryIds = await CategoryIdsAsync(services, ct);
+        var dup = await LoadClient.RunAsync(1, settings.MeasureDuration, settings.MaxRequestsPerMeasure, async (n, c) =>
+        {
+            var (lat, lng) = RandomPoint(new Random(n));
+            await finder.FindAsync(categoryIds[n % categoryIds.Count], lat, lng, "Deep pothole near the entrance", ct: c);
+            return true;
+        }, ct);
+        rows.Add(new BenchRow(MeasureNames[6], "p95 ≤ 5 ms", dup, dup.Errors, HarnessMemory(), Verdict(dup.Percentile(0.95) <= 5 && dup.Errors == 0)));
+
+        // 8. SLA sweep: the first pass fires what is due; later passes find little to do.
+        Log(MeasureNames[7]);
+        var sweep = services.GetRequiredService<SlaSweep>();
+        var fired = 0;
+        var sla = await LoadClient.RunAsync(1, settings.MeasureDuration, 20, async (_, c) =>
+        {
+            var result = await sweep.RunAsync(c);
+            if (fired == 0) fired = result.LevelsFired;
+            return true;
+        }, ct);
+        _notes.Add(string.Create(CultureInfo.InvariantCulture, $"SLA sweep: {open:N0} open requests; first pass fired {fired:N0} escalation levels and took {sla.LatenciesMs.FirstOrDefault():N0} ms; {sla.Requests} passes in all."));
+        rows.Add(new BenchRow(MeasureNames[7], "one pass ≤ 500 ms (100,000 open)", sla, sla.Errors, HarnessMemory(), Verdict(sla.Percentile(0.5) <= 500 && sla.Errors == 0) + " (p50 of passes)"));
+
+        // 9. CSV export of the newest 100,000 requests (or all, when fewer)
+        Log(MeasureNames[8]);
+        var exports = services.GetRequiredService<ExportService>();
+        var exportFrom = await NewestFromAsync(100_000, ct);
+        long rowsWritten = 0;
+        var before = Machine.PeakMemoryMiB(Environment.ProcessId) ?? 0;
+        var csv = await LoadClient.RunAsync(1, settings.MeasureDuration, 3, async (_, c) =>
+        {
+            var counter = new CountingStream();
+            rowsWritten = await exports.WriteCsvAsync(new AnalyticsFilter { From = exportFrom }, counter, c);
+            return counter.Length > 0;
+        }, ct);
+        var after = Machine.PeakMemoryMiB(Environment.ProcessId) ?? 0;
+        _notes.Add(string.Create(CultureInfo.InvariantCulture, $"CSV export: {rowsWritten:N0} rows per export; harness peak memory {before:N0} MiB before, {after:N0} MiB after (+{after - before:N0} MiB)."));
+        rows.Add(new BenchRow(MeasureNames[8], "≤ 5 s, memory flat", csv, csv.Errors, HarnessMemory(),
+            Verdict(csv.Percentile(0.95) <= 5000 && after - before <= 100 && csv.Errors == 0) + string.Create(CultureInfo.InvariantCulture, $" ({rowsWritten:N0} rows, +{after - before:N0} MiB)")));
+
+        // 10. Database size per request
+        Log(MeasureNames[9]);
+        var count = await ScalarAsync("SELECT COUNT(*) FROM ServiceRequests", ct);
+        var bytes = new[] { "", "-wal" }.Select(s => new FileInfo(DatabaseFile + s)).Where(f => f.Exists).Sum(f => f.Length);
+        var perRequest = bytes / (double)Math.Max(1, count);
+        rows.Add(new BenchRow(MeasureNames[9], "≤ 1.5 KB per request", null, 0, AppMemory(),
+            Verdict(perRequest <= 1536) + string.Create(CultureInfo.InvariantCulture, $": {perRequest / 1024:0.00} KB ({bytes / 1048576.0:N0} MiB / {count:N0})")));
+
+        await services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        return rows;
+    }
+
+    /// <summary>
+    /// One SLA sweep right after seeding, in this process: the generator leaves overdue open requests whose
+    /// escalations were never recorded, and the first sweep fires them all. Done before the app starts so its
+    /// own start-up sweep does not compete with the measures. Returns (seconds, levels fired).
+    /// </summary>
+    public static async Task<(double Seconds, int Fired)> SettleSlaAsync(string dataDirectory, CancellationToken ct = default)
+    {
+        await using var services = BuildServices(dataDirectory);
+        var watch = Stopwatch.StartNew();
+        var result = await services.GetRequiredService<SlaSweep>().RunAsync(ct);
+        SqliteConnection.ClearAllPools();
+        return (watch.Elapsed.TotalSeconds, result.LevelsFired);
+    }
+
+    /// <summary>A dated Markdown section: the machine, the notes and the table.</summary>
+    public string Markdown(string title, DateTimeOffset date, IReadOnlyList<BenchRow> rows, IEnumerable<string> extraNotes)
+    {
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"## {title} — {date:yyyy-MM-dd HH:mm} UTC").AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine.Describe()}.").AppendLine();
+        foreach (var n in extraNotes.Concat(_notes)) s.AppendLine(CultureInfo.InvariantCulture, $"- {n}");
+        s.AppendLine();
+        s.AppendLine("| measure | goal | p50 ms | p95 ms | p99 ms | throughput /s | errors | peak memory (VmHWM) | result vs goal |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+        {
+            string Ms(double q) => r.Load is { } l ? l.Percentile(q).ToString("0.0", CultureInfo.InvariantCulture) : "–";
+            var tput = r.Throughput ?? (r.Load is { } l2 ? l2.Throughput.ToString("N1", CultureInfo.InvariantCulture) : "–");
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {r.Measure} | {r.Goal} | {Ms(0.5)} | {Ms(0.95)} | {Ms(0.99)} | {tput} | {r.Errors} | {r.PeakMemory} | {r.Result} |");
+        }
+        s.AppendLine();
+        return s.ToString();
+    }
+
+    private string DatabaseFile => Path.Combine(target.DataDirectory, "cstportal.db");
+
+    private static class Plan
+    {
+        public static double[] LatLines => Data.DemoCity.DemoCityPlan.LatLines;
+        public static double[] LngLines => Data.DemoCity.DemoCityPlan.LngLines;
+        public static double CenterLat => Data.DemoCity.DemoCityPlan.CenterLat;
+        public static double CenterLng => Data.DemoCity.DemoCityPlan.CenterLng;
+    }
+
+    private static (double Lat, double Lng) RandomPoint(Random rng) =>
+        (Plan.LatLines[0] + rng.NextDouble() * (Plan.LatLines[^1] - Plan.LatLines[0]) * 0.98 + 0.0004,
+         Plan.LngLines[0] + rng.NextDouble() * (Plan.LngLines[^1] - Plan.LngLines[0]) * 0.98 + 0.0004);
+
+    private static string Verdict(bool met) => met ? "met" : "NOT met";
+
+    private string AppMemory() => Machine.PeakMemoryMiB(target.ProcessId) is { } m ? string.Create(CultureInfo.InvariantCulture, $"{m:N0} MiB (app)") : "–";
+
+    private static string HarnessMemory() => Machine.PeakMemoryMiB(Environment.ProcessId) is { } m ? string.Create(CultureInfo.InvariantCulture, $"{m:N0} MiB (harness)") : "–";
+
+    private void Log(string measure) => log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {measure}");
+
+    private static void InterlockedMax(ref int location, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref location)) < value && Interlocked.CompareExchange(ref location, value, seen) != seen) { }
+    }
+
+    /// <summary>The app's services that the in-process measures call, on the benchmark database.</summary>
+    private static ServiceProvider BuildServices(string dataDirectory)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<CstDbContext>(o => o.UseSqlite(DatabaseSetup.SqliteConnectionString(dataDirectory)));
+        services.AddSingleton<RequestEvents>();
+        services.AddSingleton<NotificationEvents>();
+        services.AddSingleton<KpiService>();
+        services.AddSingleton<ExportService>();
+        services.AddSingleton<DuplicateFinder>();
+        services.AddSingleton<SlaSweep>();
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<List<string>> IntakeServiceCodesAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync(ct);
+        // Categories without required questions: an Open311 client posts no attributes.
+        return await db.Categories.AsNoTracking().Where(c => !c.Questions.Any(q => q.Required)).OrderBy(c => c.Id).Select(c => c.ServiceCode).ToListAsync(ct);
+    }
+
+    private static async Task<List<int>> CategoryIdsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync(ct);
+        return await db.Categories.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+    }
+
+    private async Task<long> ScalarAsync(string sql, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Mode=ReadOnly");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    private async Task<DateTime> NewestFromAsync(int rows, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Mode=ReadOnly");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE((SELECT CreatedAt FROM ServiceRequests ORDER BY CreatedAt DESC LIMIT 1 OFFSET $skip), (SELECT MIN(CreatedAt) FROM ServiceRequests))";
+        command.Parameters.AddWithValue("$skip", rows - 1);
+        var text = (string)(await command.ExecuteScalarAsync(ct))!;
+        return DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture), DateTimeKind.Utc);
+    }
+
+    private async Task<int> MissingNumbersAsync(IReadOnlyList<string> numbers, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Mode=ReadOnly");
+        await connection.OpenAsync(ct);
+        var found = 0;
+        foreach (var chunk in numbers.Distinct().Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            var names = chunk.Select((n, i) => { command.Parameters.AddWithValue($"$n{i}", n); return $"$n{i}"; });
+            command.CommandText = $"SELECT COUNT(*) FROM ServiceRequests WHERE Number IN ({string.Join(',', names)})";
+            found += Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+        return numbers.Count - found;
+    }
+
+    /// <summary>A write-only sink that counts bytes, so an export is measured without keeping it.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) { _length += buffer.Length; return ValueTask.CompletedTask; }
+    }
+}
+
+/// <summary>
+/// The KPI floor: the dashboard's headline counts for a window, written by hand in SQLite SQL against the
+/// same file. Provider-specific on purpose and kept here, out of the app's provider-neutral data layer.
+/// </summary>
+public static class HandWrittenKpiSql
+{
+    public static async Task<long> RunAsync(string databaseFile, DateTime from, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly");
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT COUNT(*) FROM ServiceRequests WHERE CreatedAt >= $from)
+                 + (SELECT COUNT(*) FROM ServiceRequests WHERE ResolvedAt >= $from)
+                 + (SELECT COUNT(*) FROM ServiceRequests WHERE ClosedAt >= $from)
+                 + (SELECT COUNT(*) FROM ServiceRequests WHERE Status IN ('New','Triaged','Assigned','InProgress'))
+                 + (SELECT COUNT(*) FROM (SELECT CategoryId, COUNT(*) FROM ServiceRequests WHERE CreatedAt >= $from GROUP BY CategoryId));
+            """;
+        // EF Core's SQLite text form for DateTime, so the comparison uses the same index order.
+        command.Parameters.AddWithValue("$from", from.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+}

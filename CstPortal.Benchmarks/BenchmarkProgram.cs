@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CstPortal.Benchmarks;
+
+/// <summary>
+/// bash scripts/benchmark.sh [--requests N] runs this: seed a benchmark data directory with the demo-city
+/// generator (through the app's own seeder), start the Release app on 127.0.0.1, measure, append to BENCHMARKS.md.
+/// </summary>
+public static class BenchmarkProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var requests = IntArg(args, "--requests", 1_000_000);
+        var intakeSeconds = IntArg(args, "--intake-seconds", 30);
+        var measureSeconds = IntArg(args, "--seconds", 10);
+        var appDll = Path.GetFullPath(StringArg(args, "--app") ?? throw new ArgumentException("--app path/to/CstPortal.dll is required"));
+        var dataDirectory = Path.GetFullPath(StringArg(args, "--data") ?? Path.Combine("artifacts", "benchmark", $"requests-{requests}"));
+        var output = Path.GetFullPath(StringArg(args, "--out") ?? "BENCHMARKS.md");
+        var notes = new List<string>();
+
+        var marker = Path.Combine(dataDirectory, "seeded.txt");
+        if (!File.Exists(marker))
+        {
+            if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
+            Directory.CreateDirectory(dataDirectory);
+            Console.WriteLine($"Seeding {requests:N0} requests into {dataDirectory} (the app's DemoCitySeeder, batched through EF Core)...");
+            var seedWatch = Stopwatch.StartNew();
+            await using (var seeding = await AppProcess.StartAsync(appDll, dataDirectory, seed: requests, TimeSpan.FromHours(6)))
+                Console.WriteLine($"Seeded in {seedWatch.Elapsed.TotalSeconds:N0} s; peak app memory while seeding {Machine.PeakMemoryMiB(seeding.Pid):N0} MiB.");
+            var seedSeconds = seedWatch.Elapsed.TotalSeconds;
+            Console.WriteLine("First SLA sweep after seeding (fires the escalations the generator left due)...");
+            var (sweepSeconds, fired) = await BenchmarkHarness.SettleSlaAsync(dataDirectory);
+            await File.WriteAllTextAsync(marker, string.Create(CultureInfo.InvariantCulture,
+                $"{requests} requests seeded in {seedSeconds:0} s; the first SLA sweep after seeding fired {fired:N0} escalation levels in {sweepSeconds:0.0} s\n"));
+        }
+        notes.Add($"Data: {File.ReadAllText(marker).Trim()} (Cst:DemoRequestCount={requests:N0}, default seed; the generator spreads them over the last 90 days). A reused data directory also holds earlier runs' intake requests.");
+
+        await using var app = await AppProcess.StartAsync(appDll, dataDirectory, seed: null, TimeSpan.FromMinutes(10));
+        var harness = new BenchmarkHarness(new BenchTarget(app.BaseAddress, app.Pid, dataDirectory),
+            new BenchSettings(TimeSpan.FromSeconds(intakeSeconds), TimeSpan.FromSeconds(measureSeconds)), Console.Out);
+        var rows = await harness.RunAsync();
+        var section = harness.Markdown(string.Create(CultureInfo.InvariantCulture, $"{requests:N0} requests"), DateTimeOffset.UtcNow, rows, notes);
+        if (!File.Exists(output))
+            await File.WriteAllTextAsync(output, "# Benchmarks\n\nFigures from `bash scripts/benchmark.sh`; each run appends a dated section, earlier results are kept.\n\n");
+        await File.AppendAllTextAsync(output, section);
+        Console.WriteLine(section);
+        Console.WriteLine($"Appended to {output}");
+        return 0;
+    }
+
+    private static string? StringArg(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+    private static int IntArg(string[] args, string name, int fallback) =>
+        StringArg(args, name) is { } s ? int.Parse(s.Replace(",", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>The Release app as a child process on a free 127.0.0.1 port; stopped (this process only) on dispose.</summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    public Uri BaseAddress { get; }
+    public int Pid => _process.Id;
+
+    private AppProcess(Process process, Uri baseAddress) { _process = process; BaseAddress = baseAddress; }
+
+    /// <param name="seed">Requests to seed into an empty database, or null to start without seeding.</param>
+    public static async Task<AppProcess> StartAsync(string appDll, string dataDirectory, int? seed, TimeSpan readyWithin)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet", [appDll]) { WorkingDirectory = Path.GetDirectoryName(appDll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["Cst__DataDirectory"] = dataDirectory;
+        info.Environment["Cst__SeedDemoCity"] = seed is null ? "false" : "true";
+        if (seed is { } n) info.Environment["Cst__DemoRequestCount"] = n.ToString(CultureInfo.InvariantCulture);
+        info.Environment["Cst__Benchmark__Enabled"] = "true";
+        info.Environment["Cst__Open311__PermitsPerMinute"] = "100000000";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__CstPortal.Data.DemoCity"] = "Information";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the app.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  app> {line}"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  app! {line}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        await app.WaitReadyAsync(readyWithin);
+        return app;
+    }
+
+    private async Task WaitReadyAsync(TimeSpan within)
+    {
+        using var http = LoadClient.LoopbackClient(BaseAddress, 1);
+        http.Timeout = TimeSpan.FromSeconds(5);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The app exited with code {_process.ExitCode} before it was ready.");
+            try
+            {
+                using var r = await http.GetAsync("bench/empty");
+                if (r.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        throw new TimeoutException($"The app was not ready within {within}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
