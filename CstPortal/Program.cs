@@ -56,6 +56,7 @@ builder.Services.AddAuthentication(options =>
     })
     .AddIdentityCookies();
 builder.Services.AddAuthorization();
+builder.Services.AddCstCookiePolicy(); // HttpOnly, SameSite=Lax, Secure over HTTPS (Common/SecurityHeaders.cs)
 builder.Services.AddCstIdentity().AddSignInManager().AddDefaultTokenProviders();
 builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
@@ -68,6 +69,8 @@ var app = builder.Build();
 
 await DatabaseSetup.InitializeAsync(app.Services);
 
+app.UseForwardedScheme();
+app.UseSecurityHeaders(); // CSP, nosniff, Referrer-Policy, frame-ancestors on every answer, error pages included
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
