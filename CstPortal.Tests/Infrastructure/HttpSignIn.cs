@@ -25,8 +25,12 @@ public static partial class HttpSignIn
 /// <summary>The hidden fields of a server-rendered form (antiforgery token and the like).</summary>
 public static partial class HttpSignInForm
 {
-    public static Dictionary<string, string> Hidden(string html) =>
-        HiddenInput().Matches(html).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+    public static Dictionary<string, string> Hidden(string html)
+    {
+        var fields = new Dictionary<string, string>();
+        foreach (Match m in HiddenInput().Matches(html)) fields.TryAdd(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value));
+        return fields;
+    }
 
     [GeneratedRegex("""<input type="hidden" name="([^"]+)" value="([^"]*)" """)]
     private static partial Regex HiddenInput();
