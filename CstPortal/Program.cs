@@ -42,7 +42,21 @@ builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CstDbCo
 builder.Services.AddDataProtection().SetApplicationName("CstPortal");
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>, DataProtectionKeysInDataDirectory>();
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents()
+    .AddInteractiveServerComponents(circuit =>
+    {
+        // A disconnected circuit (phone in a tunnel, laptop lid) keeps its state for 3 minutes so the page resumes;
+        // at most 100 are kept, so memory stays bounded however many visitors walk away.
+        circuit.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+        circuit.DisconnectedCircuitMaxRetained = 100;
+        // Our JS calls (map, downloads) answer in milliseconds; a browser that does not answer in 30 s is gone or
+        // hostile, and must not hold a server task for the default minute.
+        circuit.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
+        circuit.DetailedErrors = builder.Environment.IsDevelopment();
+    })
+    // One message from a browser: 32 KB covers every event and map result we take (photos stream in chunks);
+    // a bigger message is refused before it is parsed. This is the framework's default, now on purpose.
+    .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
 builder.Services.AddMudServices();
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 
@@ -62,6 +76,7 @@ builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSe
 
 builder.Services.AddCstFeatures();
 builder.Services.AddCitizenRateLimits();
+builder.Services.AddLoginRateLimit(); // sign-in posts per address per minute (429), Common/LoginRateLimit.cs
 builder.Services.AddCstApis(builder.Configuration);
 builder.Services.AddCstJobs(builder.Configuration);
 
