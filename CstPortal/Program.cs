@@ -7,6 +7,7 @@ using CstPortal.Features.Geo;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Integration;
 using CstPortal.Features.Open311;
+using CstPortal.Features.Operations;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -17,6 +18,9 @@ using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseRootAppSettings();
+// `dotnet run --project CstPortal -- backup <target-dir>`: an online backup of the data directory, then exit.
+if (args is ["backup", var backupTarget])
+    return CstPortal.Features.Operations.DatabaseBackup.RunCommand(builder.Configuration, builder.Environment.ContentRootPath, backupTarget);
 // Serve package assets (MudBlazor, the framework's scripts) from the build output in every
 // environment, so `dotnet run` works outside Development too; a published app has them in wwwroot.
 builder.WebHost.UseStaticWebAssets();
@@ -79,6 +83,7 @@ builder.Services.AddCitizenRateLimits();
 builder.Services.AddLoginRateLimit(); // sign-in posts per address per minute (429), Common/LoginRateLimit.cs
 builder.Services.AddCstApis(builder.Configuration);
 builder.Services.AddCstJobs(builder.Configuration);
+builder.Services.AddCstHealthChecks(); // /healthz: database, migrations, scheduler
 
 var app = builder.Build();
 
@@ -107,9 +112,11 @@ app.MapCitizenEndpoints();
 app.MapOpen311();
 app.MapIntegrationApi();
 app.MapOpenApi();
+app.MapCstHealth();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 
 app.Run();
+return 0;
 
 public partial class Program;

@@ -127,6 +127,7 @@ public static class AccessMatrix
         ["POST /api/v1/requests/{number}/notes"] = Access.ApiKeyOnly,
         ["GET /api/v1/requests/{number}/audit"] = Access.ApiKeyOnly,
         ["GET /openapi/{documentName}.json"] = Access.Anyone,
+        ["GET /healthz"] = Access.Anyone, // for the load balancer / monitoring; says up or down, no details
 
         // The static files of wwwroot (scripts, styles, map tiles' markers): public by nature; evidence is never here
         ["GET /{**path:file}"] = Access.Anyone,
