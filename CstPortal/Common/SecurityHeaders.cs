@@ -69,10 +69,12 @@ public static class SecurityHeaders
             o.Cookie.HttpOnly = true;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedProto);
+        // Only a proxy on this machine is believed (the framework's default KnownProxies: loopback). The client's own
+        // address matters too: rate limits are per address, and behind a proxy every request comes from the proxy.
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedFor);
         return services;
     }
 
-    /// <summary>Takes the scheme from X-Forwarded-Proto when a proxy on this machine (loopback) sends it.</summary>
+    /// <summary>Takes the scheme and client address from X-Forwarded-Proto/-For when a proxy on this machine (loopback) sends them.</summary>
     public static IApplicationBuilder UseForwardedScheme(this IApplicationBuilder app) => app.UseForwardedHeaders();
 }
