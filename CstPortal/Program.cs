@@ -7,6 +7,7 @@ using CstPortal.Features.Geo;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Integration;
 using CstPortal.Features.Open311;
+using CstPortal.Features.Operations;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -17,6 +18,9 @@ using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseRootAppSettings();
+// `dotnet run --project CstPortal -- backup <target-dir>`: an online backup of the data directory, then exit.
+if (args is ["backup", var backupTarget])
+    return CstPortal.Features.Operations.DatabaseBackup.RunCommand(builder.Configuration, builder.Environment.ContentRootPath, backupTarget);
 // Serve package assets (MudBlazor, the framework's scripts) from the build output in every
 // environment, so `dotnet run` works outside Development too; a published app has them in wwwroot.
 builder.WebHost.UseStaticWebAssets();
@@ -42,7 +46,21 @@ builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CstDbCo
 builder.Services.AddDataProtection().SetApplicationName("CstPortal");
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>, DataProtectionKeysInDataDirectory>();
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents()
+    .AddInteractiveServerComponents(circuit =>
+    {
+        // A disconnected circuit (phone in a tunnel, laptop lid) keeps its state for 3 minutes so the page resumes;
+        // at most 100 are kept, so memory stays bounded however many visitors walk away.
+        circuit.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+        circuit.DisconnectedCircuitMaxRetained = 100;
+        // Our JS calls (map, downloads) answer in milliseconds; a browser that does not answer in 30 s is gone or
+        // hostile, and must not hold a server task for the default minute.
+        circuit.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
+        circuit.DetailedErrors = builder.Environment.IsDevelopment();
+    })
+    // One message from a browser: 32 KB covers every event and map result we take (photos stream in chunks);
+    // a bigger message is refused before it is parsed. This is the framework's default, now on purpose.
+    .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 32 * 1024);
 builder.Services.AddMudServices();
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 
@@ -56,18 +74,23 @@ builder.Services.AddAuthentication(options =>
     })
     .AddIdentityCookies();
 builder.Services.AddAuthorization();
+builder.Services.AddCstCookiePolicy(); // HttpOnly, SameSite=Lax, Secure over HTTPS (Common/SecurityHeaders.cs)
 builder.Services.AddCstIdentity().AddSignInManager().AddDefaultTokenProviders();
 builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
 builder.Services.AddCstFeatures();
 builder.Services.AddCitizenRateLimits();
+builder.Services.AddLoginRateLimit(); // sign-in posts per address per minute (429), Common/LoginRateLimit.cs
 builder.Services.AddCstApis(builder.Configuration);
 builder.Services.AddCstJobs(builder.Configuration);
+builder.Services.AddCstHealthChecks(); // /healthz: database, migrations, scheduler
 
 var app = builder.Build();
 
 await DatabaseSetup.InitializeAsync(app.Services);
 
+app.UseForwardedScheme();
+app.UseSecurityHeaders(); // CSP, nosniff, Referrer-Policy, frame-ancestors on every answer, error pages included
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -91,9 +114,11 @@ app.MapIntegrationApi();
 app.MapOpenApi();
 // The benchmark harness's HTTP floor; mapped only when Cst:Benchmark:Enabled=true.
 if (app.Configuration.GetValue<bool>("Cst:Benchmark:Enabled")) app.MapGet("/bench/empty", () => Results.Ok()).ExcludeFromDescription();
+app.MapCstHealth();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 
 app.Run();
+return 0;
 
 public partial class Program;

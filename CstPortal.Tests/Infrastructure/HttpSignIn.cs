@@ -12,7 +12,7 @@ public static partial class HttpSignIn
     {
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var html = await client.GetStringAsync("/Account/Login");
-        var fields = Hidden().Matches(html).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        var fields = HttpSignInForm.Hidden(html);
         fields["Input.Email"] = $"{who}@{DemoCityPlan.EmailDomain}";
         fields["Input.Password"] = DemoCityPlan.DemoPassword;
         var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(fields));
@@ -20,6 +20,18 @@ public static partial class HttpSignIn
         return client;
     }
 
+}
+
+/// <summary>The hidden fields of a server-rendered form (antiforgery token and the like).</summary>
+public static partial class HttpSignInForm
+{
+    public static Dictionary<string, string> Hidden(string html)
+    {
+        var fields = new Dictionary<string, string>();
+        foreach (Match m in HiddenInput().Matches(html)) fields.TryAdd(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value));
+        return fields;
+    }
+
     [GeneratedRegex("""<input type="hidden" name="([^"]+)" value="([^"]*)" """)]
-    private static partial Regex Hidden();
+    private static partial Regex HiddenInput();
 }

@@ -20,6 +20,9 @@ public sealed class CstOptions
     /// <summary>Resolved requests close by themselves this many days after resolution, unless reopened.</summary>
     public int AutoCloseDays { get; set; } = 7;
 
+    /// <summary>Sign-in form posts per client address per minute before 429 (see LoginRateLimit).</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 20;
+
     public string ResolveDataDirectory(string contentRoot) =>
         Path.GetFullPath(Path.IsPathRooted(DataDirectory) ? DataDirectory : Path.Combine(contentRoot, DataDirectory));
 }

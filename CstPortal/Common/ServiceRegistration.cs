@@ -70,7 +70,8 @@ public static class ServiceRegistration
 
     /// <summary>Users and roles: password and lockout rules for everyone, staff and citizens alike.</summary>
     public static IdentityBuilder AddCstIdentity(this IServiceCollection services) =>
-        services.AddIdentityCore<ApplicationUser>(options =>
+        services.AddLocalization(o => o.ResourcesPath = "Resources") // the common-password message is localized
+        .AddIdentityCore<ApplicationUser>(options =>
             {
                 options.SignIn.RequireConfirmedAccount = true;
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
@@ -86,6 +87,7 @@ public static class ServiceRegistration
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.User.RequireUniqueEmail = true;
             })
+            .AddPasswordValidator<Passwords.CommonPasswordValidator>() // the most common passwords refused
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<CstDbContext>()
             .AddClaimsPrincipalFactory<CstClaimsFactory>();

@@ -58,7 +58,7 @@ public sealed class NotificationDispatcher(IDbContextFactory<CstDbContext> dbFac
                 var error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
                 await db.Outbox.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
                     .SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.LockedUntil, (DateTime?)null).SetProperty(m => m.LastError, error), ct);
-                log.LogWarning("Notification {Id} failed (attempt {Attempts}): {Error}", id, attempts, error);
+                log.LogWarning("Notification {Id} failed (attempt {Attempts}): {Error}", id, attempts, Common.LogSafe.Value(error));
                 failed++;
             }
         }

@@ -1,0 +1,121 @@
+using System.Net;
+using CstPortal.Common.Passwords;
+using CstPortal.Data.DemoCity;
+using CstPortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CstPortal.Tests.Security;
+
+/// <summary>Sign-in and password rules, through the real Identity forms (antiforgery and all).</summary>
+public class LoginProtectionTests(CstAppFactory factory) : IClassFixture<CstAppFactory>
+{
+    private const string Passphrase = "correct horse battery staple on the riverton bridge at dawn, with seventy-odd characters";
+
+    private HttpClient NewClient() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, Dictionary<string, string> input)
+    {
+        var fields = HttpSignInForm.Hidden(await client.GetStringAsync(url));
+        foreach (var (k, v) in input) fields[k] = v;
+        return await client.PostAsync(url, new FormUrlEncodedContent(fields));
+    }
+
+    private static Task<HttpResponseMessage> LogInAsync(HttpClient client, string email, string password) =>
+        PostFormAsync(client, "/Account/Login", new() { ["Input.Email"] = email, ["Input.Password"] = password });
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_so_even_the_right_one_is_refused()
+    {
+        var email = $"dispatcher@{DemoCityPlan.EmailDomain}";
+        for (var i = 1; i <= 5; i++)
+        {
+            using var wrong = await LogInAsync(NewClient(), email, $"not-the-password-{i}");
+            if (i < 5) Assert.True(wrong.StatusCode == HttpStatusCode.OK, $"{wrong.StatusCode} {wrong.Headers.Location}"); // the form again, with its error
+            else Assert.Contains("Account/Lockout", wrong.Headers.Location!.OriginalString); // the fifth failure locks
+        }
+
+        using var right = await LogInAsync(NewClient(), email, DemoCityPlan.DemoPassword);
+
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        Assert.Contains("Account/Lockout", right.Headers.Location!.OriginalString);
+        Assert.DoesNotContain(right.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Four_wrong_passwords_do_not_lock_the_account()
+    {
+        var email = $"manager@{DemoCityPlan.EmailDomain}";
+        for (var i = 0; i < 4; i++)
+            (await LogInAsync(NewClient(), email, $"not-the-password-{i}")).Dispose();
+
+        using var right = await LogInAsync(NewClient(), email, DemoCityPlan.DemoPassword);
+
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        Assert.DoesNotContain("Lockout", right.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Registration_accepts_a_long_passphrase()
+    {
+        Assert.True(Passphrase.Length >= 64);
+        using var response = await PostFormAsync(NewClient(), "/Account/Register", new()
+        {
+            ["Input.Email"] = $"passphrase-{Guid.NewGuid():N}@example.org", ["Input.Password"] = Passphrase, ["Input.ConfirmPassword"] = Passphrase,
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("Account/RegisterConfirmation", response.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("password123")]
+    [InlineData("Password1!")]
+    [InlineData("QWERTY123")]
+    [InlineData("iloveyou")]
+    public async Task Registration_refuses_a_common_password_with_a_message(string common)
+    {
+        var email = $"common-{Guid.NewGuid():N}@example.org";
+        using var response = await PostFormAsync(NewClient(), "/Account/Register", new()
+        {
+            ["Input.Email"] = email, ["Input.Password"] = common, ["Input.ConfirmPassword"] = common,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("one of the most common ones", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        using var login = await LogInAsync(NewClient(), email, common);
+        Assert.NotEqual(HttpStatusCode.Redirect, login.StatusCode); // no such user was made
+    }
+
+    [Fact]
+    public async Task Change_password_accepts_a_long_passphrase_and_refuses_a_common_password()
+    {
+        var client = await factory.SignedInClientAsync("supervisor");
+
+        using var common = await PostFormAsync(client, "/Account/Manage/ChangePassword", new()
+        {
+            ["Input.OldPassword"] = DemoCityPlan.DemoPassword, ["Input.NewPassword"] = "welcome123", ["Input.ConfirmPassword"] = "welcome123",
+        });
+        Assert.Equal(HttpStatusCode.OK, common.StatusCode);
+        Assert.Contains("one of the most common ones", WebUtility.HtmlDecode(await common.Content.ReadAsStringAsync()));
+
+        using var changed = await PostFormAsync(client, "/Account/Manage/ChangePassword", new()
+        {
+            ["Input.OldPassword"] = DemoCityPlan.DemoPassword, ["Input.NewPassword"] = Passphrase, ["Input.ConfirmPassword"] = Passphrase,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+
+        using var signIn = await LogInAsync(NewClient(), $"supervisor@{DemoCityPlan.EmailDomain}", Passphrase);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.DoesNotContain("Lockout", signIn.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public void The_common_password_list_is_a_few_hundred_lower_case_entries_matched_whatever_the_case()
+    {
+        Assert.InRange(CommonPasswordValidator.List.Count, 500, 3000);
+        Assert.All(CommonPasswordValidator.List, p => Assert.Equal(p.ToLowerInvariant(), p));
+        Assert.True(CommonPasswordValidator.IsCommon("PaSsWoRd1"));
+        Assert.False(CommonPasswordValidator.IsCommon(Passphrase));
+        Assert.False(CommonPasswordValidator.IsCommon(DemoCityPlan.DemoPassword));
+    }
+}
