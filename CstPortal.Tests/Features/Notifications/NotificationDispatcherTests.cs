@@ -35,6 +35,29 @@ public class NotificationDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_anonymous_reporters_email_links_to_the_tracking_page_by_its_whole_address()
+    {
+        var requests = _city.Get<CstPortal.Features.Requests.RequestService>();
+        var pothole = (await requests.CategoriesAsync()).Single(c => c.Name == "Pothole");
+        var receipt = (await requests.SubmitAsync(new CstPortal.Features.Requests.SubmitInput(pothole.Id, "Pothole by the school",
+            Scenario.CityCentre.Lat, Scenario.CityCentre.Lng, null, new Dictionary<string, string> { ["size"] = "small" }, "walker@example.org"),
+            Actor.Anonymous)).Value!;
+
+        await _city.Get<NotificationDispatcher>().DispatchDueAsync();
+
+        var emails = await Task.WhenAll(Directory.GetFiles(MailDirectory, "*.eml").Select(f => File.ReadAllTextAsync(f)));
+        var email = Assert.Single(emails, e => e.Contains("To: walker@example.org"));
+        Assert.Contains($"http://127.0.0.1:5080/track?number={receipt.Number}&code={receipt.TrackingCode}", email);
+    }
+
+    [Theory]
+    [InlineData("Follow it at /track?number=A&code=B", "https://city.example/", "Follow it at https://city.example/track?number=A&code=B")]
+    [InlineData("/requests/CST-1 changed", "https://city.example", "https://city.example/requests/CST-1 changed")]
+    [InlineData("Fixed 3/4 of the lights; see https://x.example/a", "https://city.example", "Fixed 3/4 of the lights; see https://x.example/a")]
+    public void Paths_in_email_texts_become_whole_addresses(string body, string baseUrl, string expected) =>
+        Assert.Equal(expected, MailSender.AbsoluteLinks(body, baseUrl));
+
+    [Fact]
     public async Task Without_smtp_an_email_becomes_one_eml_file_in_the_data_directory_and_is_never_sent_twice()
     {
         var id = await EnqueueAsync(NotificationChannel.Email, "eml-1");
