@@ -18,24 +18,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         BaseUrl = _app.StartOnLoopback();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        Browser = await Chromium.LaunchAsync(_playwright);
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
-        // Map tiles come from the internet, which tests do not reach: answer them empty at once.
-        await context.RouteAsync("https://tile.openstreetmap.org/**", route => route.AbortAsync());
-        return await context.NewPageAsync();
-    }
+    public Task<IPage> NewPageAsync(int width = 1280, int height = 900) =>
+        Chromium.NewPageAsync(Browser, new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
 
     public async Task DisposeAsync()
     {

@@ -158,13 +158,11 @@ public partial class CitizenJourneyTests(BrowserFixture browser)
     [Fact]
     public async Task On_a_375_px_phone_the_report_form_works_with_the_browser_location_and_nothing_overflows()
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        var page = await Chromium.NewPageAsync(browser.Browser, new BrowserNewContextOptions
         {
             BaseURL = browser.BaseUrl, ViewportSize = new ViewportSize { Width = 375, Height = 740 }, IsMobile = true, HasTouch = true,
             Permissions = ["geolocation"], Geolocation = new Geolocation { Latitude = (float)Scenario.CityCentre.Lat, Longitude = (float)Scenario.CityCentre.Lng },
         });
-        await context.RouteAsync("https://tile.openstreetmap.org/**", route => route.AbortAsync());
-        var page = await context.NewPageAsync();
         await page.GotoAsync("report");
         await Journeys.WaitForInteractiveAsync(page);
         await page.GetByRole(AriaRole.Radio, new() { Name = "Street light out", Exact = true }).CheckAsync();
@@ -180,7 +178,7 @@ public partial class CitizenJourneyTests(BrowserFixture browser)
 
         await Expect(page.GetByTestId("receipt")).ToBeVisibleAsync(Slow);
         await Expect(page.GetByTestId("tracking-link")).ToBeVisibleAsync();
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
     }
 
     [GeneratedRegex(@"Pin at (-?[\d.]+), (-?[\d.]+)")]

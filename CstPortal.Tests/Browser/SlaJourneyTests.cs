@@ -36,20 +36,11 @@ public sealed class SlaBrowserFixture : IAsyncLifetime
     {
         BaseUrl = App.StartOnLoopback();
         _playwright = await Playwright.CreateAsync();
-        _chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await Chromium.LaunchAsync(_playwright);
     }
 
-    public async Task<IPage> NewPageAsync()
-    {
-        var context = await _chromium!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        await context.RouteAsync("https://tile.openstreetmap.org/**", route => route.AbortAsync());
-        return await context.NewPageAsync();
-    }
+    public Task<IPage> NewPageAsync() =>
+        Chromium.NewPageAsync(_chromium!, new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
 
     public async Task DisposeAsync()
     {

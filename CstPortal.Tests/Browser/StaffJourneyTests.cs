@@ -113,13 +113,11 @@ public class StaffJourneyTests(BrowserFixture browser)
         Assert.True((await workflow.ApplyAsync(number, 1, new TransitionInput(WorkflowAction.Triage), dispatcher)).Succeeded);
         Assert.True((await workflow.ApplyAsync(number, 2, new TransitionInput(WorkflowAction.Assign) { AgentId = agentId }, dispatcher)).Succeeded);
 
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        var page = await Chromium.NewPageAsync(browser.Browser, new BrowserNewContextOptions
         {
             BaseURL = browser.BaseUrl, ViewportSize = new ViewportSize { Width = 375, Height = 740 }, IsMobile = true, HasTouch = true,
             Geolocation = new Geolocation { Latitude = 40.031f, Longitude = -83.012f }, Permissions = ["geolocation"],
         });
-        await context.RouteAsync("https://tile.openstreetmap.org/**", route => route.AbortAsync());
-        var page = await context.NewPageAsync();
         await Journeys.SignInAsync(page, $"agent@{DemoCityPlan.EmailDomain}");
         await page.GotoAsync("agent/work");
         await Journeys.WaitForInteractiveAsync(page);
@@ -148,6 +146,6 @@ public class StaffJourneyTests(BrowserFixture browser)
         var milestones = await ctx.Milestones.Where(m => m.ServiceRequestId == id).OrderBy(m => m.At).ToListAsync();
         Assert.Equal([MilestoneKind.Arrived, MilestoneKind.WorkStarted, MilestoneKind.Resolved], milestones.Select(m => m.Kind));
         Assert.All(milestones, m => Assert.Equal(40.031, m.Latitude!.Value, 3));
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
     }
 }
