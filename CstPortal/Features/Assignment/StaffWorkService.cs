@@ -70,8 +70,9 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
             FieldMilestone.Arrived => await workflow.RecordArrivalAsync(number, version, actor, position?.Latitude, position?.Longitude, ct),
             FieldMilestone.WorkStarted => await workflow.ApplyAsync(number, version,
                 new TransitionInput(WorkflowAction.Start) { Latitude = position?.Latitude, Longitude = position?.Longitude }, actor, ct),
-            _ => await workflow.ApplyAsync(number, version,
+            FieldMilestone.Resolved => await workflow.ApplyAsync(number, version,
                 new TransitionInput(WorkflowAction.Resolve) { ResolutionNote = resolutionNote, Latitude = position?.Latitude, Longitude = position?.Longitude }, actor, ct),
+            _ => Result.Fail("That is not a field milestone: use arrived, work started or resolved."),
         };
         if (result.Succeeded) await RememberActivityAsync(actor, position, ct);
         return result;
@@ -128,6 +129,10 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
     /// <summary>Gives an assigned (not yet started) request to another agent: hand back, then assign, each through the workflow.</summary>
     public async Task<Result> ReassignAsync(string number, long version, int agentId, Actor actor, CancellationToken ct = default)
     {
+        // Check the new agent before handing back, so that a choice the form never offered changes nothing.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            if (!await db.Agents.AnyAsync(a => a.Id == agentId && a.IsActive && a.Team!.IsActive, ct))
+                return Result.Fail("Choose an active agent to reassign to.");
         var back = await workflow.ApplyAsync(number, version, new TransitionInput(WorkflowAction.Unassign) { Reason = "Reassigned by " + actor.Name }, actor, ct);
         if (!back.Succeeded) return back;
         return await workflow.ApplyAsync(number, version + 1, new TransitionInput(WorkflowAction.Assign) { AgentId = agentId, Reason = "Reassigned by " + actor.Name }, actor, ct);

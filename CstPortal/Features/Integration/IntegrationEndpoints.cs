@@ -209,6 +209,8 @@ public static class IntegrationEndpoints
     {
         if (error.StartsWith("There is no request", StringComparison.Ordinal))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: error);
+        if (error == CitizenLimits.TooManyActions)
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many changes", detail: error);
         if (error == WorkflowService.ChangedByOthers)
             return TypedResults.Problem(statusCode: fromHeader ? StatusCodes.Status412PreconditionFailed : StatusCodes.Status409Conflict,
                 title: "The request changed", detail: "The request was changed since you read it. GET it again and retry with its new version.");

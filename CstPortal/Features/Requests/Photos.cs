@@ -44,7 +44,9 @@ public static class PhotoRules
 
     public static Result<ProcessedPhoto> Process(PhotoUpload upload)
     {
-        var name = string.IsNullOrWhiteSpace(upload.FileName) ? "The photo" : $"\"{Path.GetFileName(upload.FileName)}\"";
+        if (!IsPlainFileName(upload.FileName))
+            return Result<ProcessedPhoto>.Fail("A photo's file name must be a plain name, without a folder path or control characters. Rename the file and add it again.");
+        var name = string.IsNullOrWhiteSpace(upload.FileName) ? "The photo" : $"\"{upload.FileName}\"";
         if (upload.Content.Length == 0) return Result<ProcessedPhoto>.Fail($"{name} is empty.");
         if (upload.Content.Length > MaxBytes) return Result<ProcessedPhoto>.Fail($"{name} is larger than 10 MB. Choose a smaller photo.");
 
@@ -66,6 +68,16 @@ public static class PhotoRules
         var (thumb, _, _) = Encode(upright, ThumbnailEdge);
         return new ProcessedPhoto(full, thumb, w, h, Convert.ToHexStringLower(SHA256.HashData(full)));
     }
+
+    /// <summary>
+    /// A browser sends a file's own name only; a name with a folder in it ("../../x.jpg", "C:\\x.jpg") or control
+    /// characters was made by hand. Files are stored by their hash, so it could do no harm there: it is refused so
+    /// that no such name reaches a message or a log.
+    /// </summary>
+    public static bool IsPlainFileName(string? fileName) =>
+        string.IsNullOrEmpty(fileName)
+        || (fileName.Length <= 255 && fileName.IndexOfAny(['/', '\\', ':']) < 0 && fileName.Trim() is not ("." or "..")
+            && !fileName.Any(char.IsControl));
 
     /// <summary>Turns the pixels the way the camera meant (the EXIF orientation is lost with the metadata).</summary>
     private static SKBitmap Orient(SKBitmap source, SKEncodedOrigin origin)

@@ -19,7 +19,8 @@ public sealed record SubmitInput(
 
 /// <summary>Submitting, reading, tracking and commenting on requests. One unit of work per method.</summary>
 public sealed class RequestService(
-    IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones, RequestEvents events, EvidenceStore evidence)
+    IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones, RequestEvents events, EvidenceStore evidence,
+    CitizenLimits limits)
 {
     public const int MaxDescription = 4000;
 
@@ -129,7 +130,7 @@ public sealed class RequestService(
                 && !await db.RequestSupporters.AnyAsync(x => x.ServiceRequestId == request.Id && x.UserId == viewer.UserId, ct))))
             return notFound;
         var party = await WorkflowService.PartyOfAsync(db, request, viewer, ct);
-        return await ProjectAsync(db, request, party, isStaff, ct);
+        return await ProjectAsync(db, request, party, isStaff, await InternalNoteAccess.ReachAsync(db, viewer, ct), ct);
     }
 
     /// <summary>The public tracking view for whoever holds the request's number and secret code.</summary>
@@ -139,7 +140,7 @@ public sealed class RequestService(
         var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
         if (request?.TrackingCodeHash is null || !TrackingCodes.Matches(code, request.TrackingCodeHash))
             return Result<RequestDetails>.Fail("No request matches that number and tracking code. Check both and try again.");
-        return await ProjectAsync(db, request, Party.Reporter, isStaff: false, ct);
+        return await ProjectAsync(db, request, Party.Reporter, isStaff: false, NoteReach.Nothing, ct);
     }
 
     /// <summary>What anyone may see of a request: no reporter, no staff names, no internal notes.</summary>
@@ -148,11 +149,13 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
         if (request is null) return Result<RequestDetails>.Fail($"There is no request {number}.");
-        return await ProjectAsync(db, request, Party.None, isStaff: false, ct);
+        return await ProjectAsync(db, request, Party.None, isStaff: false, NoteReach.Nothing, ct);
     }
 
     public async Task<Result> CommentAsync(string number, string text, Actor actor, CancellationToken ct = default)
     {
+        var limited = limits.TryTakeAction(actor);
+        if (!limited.Succeeded) return limited;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -172,11 +175,15 @@ public sealed class RequestService(
     /// <summary>A note between staff on a request (never shown to the reporter or the public).</summary>
     public async Task<Result> AddInternalNoteAsync(string number, string text, Actor actor, CancellationToken ct = default)
     {
+        var limited = limits.TryTakeAction(actor);
+        if (!limited.Succeeded) return limited;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null || !actor.IsStaff) return Result.Fail($"There is no request {number} that you can add a note to.");
+        // Who may read a request's notes may add to them; a note is no way to reach a request outside one's own zones.
+        if (request is null || !InternalNoteAccess.MaySee(await InternalNoteAccess.ReachAsync(db, actor, ct), request.ZoneId, request.AssignedTeamId, request.AssignedAgentId))
+            return Result.Fail($"There is no request {number} that you can add a note to.");
         var outcome = request.AddInternalNote(actor.Info, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.note", "ServiceRequest", number, new { length = text.Length }, now, ct);
@@ -218,11 +225,11 @@ public sealed class RequestService(
 
     private static Task<ServiceRequest?> LoadAsync(CstDbContext db, string number, CancellationToken ct) =>
         db.Requests.AsNoTracking().AsSplitQuery()
-            .Include(r => r.Category).Include(r => r.History).Include(r => r.Comments).Include(r => r.InternalNotes)
+            .Include(r => r.Category).Include(r => r.History).Include(r => r.Comments)
             .Include(r => r.Milestones).Include(r => r.Answers)
             .SingleOrDefaultAsync(r => r.Number == number, ct);
 
-    private async Task<Result<RequestDetails>> ProjectAsync(CstDbContext db, ServiceRequest r, Party party, bool isStaff, CancellationToken ct)
+    private async Task<Result<RequestDetails>> ProjectAsync(CstDbContext db, ServiceRequest r, Party party, bool isStaff, NoteReach notesReach, CancellationToken ct)
     {
         var zoneName = await db.Zones.Where(z => z.Id == r.ZoneId).Select(z => z.Name).SingleAsync(ct);
         var team = r.AssignedTeamId is { } t ? await db.Teams.Where(x => x.Id == t).Select(x => x.Name).SingleOrDefaultAsync(ct) : null;
@@ -260,9 +267,10 @@ public sealed class RequestService(
         }
         timeline.Sort((x, y) => x.At.CompareTo(y.At));
 
-        var notes = isStaff
-            ? r.InternalNotes.OrderBy(n => n.At).Select(n => new TimelineEntry(n.At, "note", "Internal note", n.Text, n.AuthorName)).ToList()
-            : [];
+        // Internal notes only within the viewer's reach (InternalNoteAccess), filtered in the query itself.
+        var notes = await db.Requests.AsNoTracking().Where(x => x.Id == r.Id).Where(InternalNoteAccess.Filter(notesReach))
+            .SelectMany(x => x.InternalNotes).OrderBy(n => n.At).ThenBy(n => n.Id)
+            .Select(n => new TimelineEntry(n.At, "note", "Internal note", n.Text, n.AuthorName)).ToListAsync(ct);
         // Choices are stored by key and shown by their label.
         var answers = r.Answers.Select(x => questions.GetValueOrDefault(x.QuestionCode) is { } q
             ? new KeyValuePair<string, string>(q.Prompt, q.Type is QuestionType.SingleChoice or QuestionType.MultipleChoice

@@ -28,7 +28,8 @@ public sealed record TransitionInput(WorkflowAction Action)
 /// saved in the same transaction as the change. The caller passes the version it saw; if the request
 /// changed since, nothing is saved and the caller is told.
 /// </summary>
-public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, RequestEvents events, IOptions<CstOptions> options)
+public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, RequestEvents events, IOptions<CstOptions> options,
+    CitizenLimits limits)
 {
     public const string ChangedByOthers =
         "This request was changed by someone else a moment ago. Its current state is shown now; check it and try again.";
@@ -53,6 +54,9 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
     private async Task<Result> ApplyCoreAsync(string number, long expectedVersion, TransitionInput input, Actor actor, string? trackingCode,
         Func<CstDbContext, ServiceRequest, DateTime, Task>? alsoInTransaction, CancellationToken ct)
     {
+        if (OutOfRange(input) is { } outOfRange) return Result.Fail(outOfRange);
+        var limited = limits.TryTakeAction(actor);
+        if (!limited.Succeeded) return limited;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -131,6 +135,8 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
     /// <summary>The assigned agent records arriving on site (before starting work).</summary>
     public async Task<Result> RecordArrivalAsync(string number, long expectedVersion, Actor actor, double? latitude, double? longitude, CancellationToken ct = default)
     {
+        var limited = limits.TryTakeAction(actor);
+        if (!limited.Succeeded) return limited;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -154,6 +160,16 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         events.Publish(new RequestChanged(number, request.Status.Code()));
         return Result.Ok();
     }
+
+    /// <summary>
+    /// Values no form offers (a circuit or an API client can still send them): an action, priority or close reason
+    /// that is not one of the enum's names. The rules below assume defined values.
+    /// </summary>
+    private static string? OutOfRange(TransitionInput input) =>
+        !Enum.IsDefined(input.Action) ? "That is not a workflow action."
+        : input.Priority is { } p && !Enum.IsDefined(p) ? "Choose a priority from P1 to P4."
+        : input.CloseReason is { } c && !Enum.IsDefined(c) ? "Choose a reason for closing from the list."
+        : null;
 
     /// <summary>Who the actor is with respect to this request: from their roles and their relation to it.</summary>
     public static async Task<Party> PartyOfAsync(CstDbContext db, ServiceRequest request, Actor actor, CancellationToken ct)
