@@ -101,6 +101,7 @@ app.UseApiErrorBodies();
 app.UseRequestLocalization(new RequestLocalizationOptions()
     .SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
 app.UseAntiforgery();
+app.UseAntiforgeryFailurePage(); // a form post without a valid token: 400 and a generic page (Common/AntiforgeryFailure.cs)
 app.UseRateLimiter();
 
 app.MapStaticAssets();
