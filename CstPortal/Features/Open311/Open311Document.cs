@@ -84,6 +84,28 @@ public static class Open311Document
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Text as XML 1.0 can carry it: characters it cannot hold at all (most control characters, U+FFFE, lone
+    /// surrogates), which a client can put in an id or a description, become U+FFFD instead of failing the answer.
+    /// </summary>
+    public static string XmlSafe(string text)
+    {
+        var firstBad = -1;
+        for (var i = 0; i < text.Length && firstBad < 0; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i])) { i++; continue; }
+            if (!XmlConvert.IsXmlChar(text[i])) firstBad = i;
+        }
+        if (firstBad < 0) return text;
+        var b = new StringBuilder(text.Length).Append(text, 0, firstBad);
+        for (var i = firstBad; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i])) { b.Append(text, i, 2); i++; }
+            else b.Append(XmlConvert.IsXmlChar(text[i]) ? text[i] : '\uFFFD');
+        }
+        return b.ToString();
+    }
+
     private static void WriteXmlElement(XmlWriter w, string name, object? value)
     {
         w.WriteStartElement(name);
@@ -96,11 +118,11 @@ public static class Open311Document
             case O311List l:
                 foreach (var item in l.Items) WriteXmlElement(w, item is O311Object io ? io.Element : l.ItemElement, item);
                 break;
-            case string s: w.WriteString(s); break;
+            case string s: w.WriteString(XmlSafe(s)); break;
             case bool b: w.WriteString(b ? "true" : "false"); break;
             case double d: w.WriteString(d.ToString("R", CultureInfo.InvariantCulture)); break;
             case DateTime t: w.WriteString(FormatTime(t)); break;
-            default: w.WriteString(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+            default: w.WriteString(XmlSafe(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")); break;
         }
         w.WriteEndElement();
     }
