@@ -21,6 +21,9 @@ builder.UseRootAppSettings();
 // `dotnet run --project CstPortal -- backup <target-dir>`: an online backup of the data directory, then exit.
 if (args is ["backup", var backupTarget])
     return CstPortal.Features.Operations.DatabaseBackup.RunCommand(builder.Configuration, builder.Environment.ContentRootPath, backupTarget);
+// `dotnet run --project CstPortal -- verify-audit`: checks the audit chain of the data directory, exit code 0 when intact.
+if (args is ["verify-audit"])
+    return await CstPortal.Features.Audit.AuditService.RunVerifyCommandAsync(builder.Configuration, builder.Environment.ContentRootPath);
 // Serve package assets (MudBlazor, the framework's scripts) from the build output in every
 // environment, so `dotnet run` works outside Development too; a published app has them in wwwroot.
 builder.WebHost.UseStaticWebAssets();

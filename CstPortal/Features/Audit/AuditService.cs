@@ -1,5 +1,6 @@
 using CstPortal.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace CstPortal.Features.Audit;
 
@@ -31,6 +32,20 @@ public sealed class AuditService(IDbContextFactory<CstDbContext> dbFactory)
             expectedSequence++;
         }
         return new AuditVerification(true, count, null, count == 0 ? "The audit log is empty." : $"All {count:N0} entries are intact.");
+    }
+
+    /// <summary>
+    /// `dotnet CstPortal.dll verify-audit`: verifies the chain of the configured data directory (the app may be
+    /// running) and exits 0 when it is intact, 2 when it is broken. The crash test uses it.
+    /// </summary>
+    public static async Task<int> RunVerifyCommandAsync(IConfiguration configuration, string contentRoot)
+    {
+        var options = configuration.GetSection(Common.CstOptions.Section).Get<Common.CstOptions>() ?? new Common.CstOptions();
+        var dataDirectory = options.ResolveDataDirectory(contentRoot);
+        var db = new DbContextOptionsBuilder<CstDbContext>().UseSqlite(DatabaseSetup.SqliteConnectionString(dataDirectory)).Options;
+        var result = await new AuditService(new PooledDbContextFactory<CstDbContext>(db)).VerifyAsync();
+        Console.WriteLine($"Audit log of {dataDirectory}: {result.Message}");
+        return result.Intact ? 0 : 2;
     }
 
     private static AuditVerification Broken(long checkedCount, long sequence, string message) =>

@@ -129,18 +129,17 @@ public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Re
         var answers = post.Attributes;
         var receipt = await requests.SubmitAsync(new SubmitInput(categoryId, post.Description ?? "", post.Latitude.Value, post.Longitude.Value,
             string.IsNullOrWhiteSpace(post.AddressString) ? null : post.AddressString.Trim(), answers,
-            AnonymousEmail: string.IsNullOrWhiteSpace(post.Email) ? null : post.Email), caller.ToActor(), ct);
+            AnonymousEmail: string.IsNullOrWhiteSpace(post.Email) ? null : post.Email), caller.ToActor(),
+            // The claim gets its request number in the request's own transaction: after a crash a key has both or neither.
+            async (db, request) => await db.Open311Submissions.Where(s => s.Id == claim.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RequestNumber, request.Number), ct), ct);
 
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        if (!receipt.Succeeded)
         {
-            if (!receipt.Succeeded)
-            {
-                // Nothing was created: release the key so a corrected post with the same key can go through.
-                await db.Open311Submissions.Where(s => s.Id == claim.Id).ExecuteDeleteAsync(ct);
-                return new Open311Error(400, receipt.Error!);
-            }
-            await db.Open311Submissions.Where(s => s.Id == claim.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RequestNumber, receipt.Value!.Number), ct);
+            // Nothing was created: release the key so a corrected post with the same key can go through.
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await db.Open311Submissions.Where(s => s.Id == claim.Id).ExecuteDeleteAsync(ct);
+            return new Open311Error(400, receipt.Error!);
         }
         return new Open311Receipt(receipt.Value!.Number, claim.Token, Notice(receipt.Value.ResolutionDueAt));
     }

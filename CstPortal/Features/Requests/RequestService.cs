@@ -24,7 +24,15 @@ public sealed class RequestService(
 {
     public const int MaxDescription = 4000;
 
-    public async Task<Result<SubmitReceipt>> SubmitAsync(SubmitInput input, Actor actor, CancellationToken ct = default)
+    public Task<Result<SubmitReceipt>> SubmitAsync(SubmitInput input, Actor actor, CancellationToken ct = default) =>
+        SubmitAsync(input, actor, alsoInTransaction: null, ct);
+
+    /// <summary>
+    /// As above; <paramref name="alsoInTransaction"/> adds more work to the same unit of work, once the request has
+    /// its number (Open311 links its idempotency claim there, so a crash cannot leave a request without its key).
+    /// </summary>
+    public async Task<Result<SubmitReceipt>> SubmitAsync(SubmitInput input, Actor actor, Func<CstDbContext, ServiceRequest, Task>? alsoInTransaction,
+        CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (string.IsNullOrWhiteSpace(input.Description)) return Result<SubmitReceipt>.Fail("Describe the problem.");
@@ -74,6 +82,7 @@ public sealed class RequestService(
                 $"Thank you for your report. Request number: {request.Number}. Tracking code: {trackingCode}.\n" +
                 $"Follow it at /track?number={request.Number}&code={trackingCode}",
                 recipientEmail: contact, requestNumber: request.Number, deduplicationKey: $"submitted:{request.Number}");
+        if (alsoInTransaction is not null) await alsoInTransaction(db, request);
         await AuditLog.AppendAsync(db, actor.Info, "request.submit", "ServiceRequest", request.Number,
             new { category = category.ServiceCode, zoneId, anonymous = actor.UserId is null, photos = photos.Value!.Select(p => p.Sha256) }, now, ct);
         await db.SaveChangesAsync(ct);
