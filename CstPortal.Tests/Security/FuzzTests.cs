@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -198,7 +197,6 @@ public class FuzzTests(QuietApiAppFactory factory) : IClassFixture<QuietApiAppFa
             existing = await db.Requests.Where(r => r.Status == CstPortal.Features.Workflow.RequestStatus.New).OrderBy(r => r.Id).Select(r => r.Number).FirstAsync();
         var before = await StateSnapshot.TakeAsync(services.GetRequiredService<IDbContextFactory<CstDbContext>>(), factory.DataDirectory);
         var usersBefore = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContext().Users.CountAsync();
-        var clock = Stopwatch.StartNew();
 
         var problems = new List<string>();
         var statuses = new Dictionary<int, int>();
@@ -220,7 +218,6 @@ public class FuzzTests(QuietApiAppFactory factory) : IClassFixture<QuietApiAppFa
         Assert.Equal(before, await StateSnapshot.TakeAsync(services.GetRequiredService<IDbContextFactory<CstDbContext>>(), factory.DataDirectory));
         Assert.Equal(usersBefore, await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContext().Users.CountAsync());
         Assert.True((await services.GetRequiredService<CstPortal.Features.Audit.AuditService>().VerifyAsync()).Intact);
-        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"The fuzz run took {clock.Elapsed}.");
     }
 
     private static string Short(string text) => text.Length <= 160 ? text : text[..160] + "…";
