@@ -98,14 +98,14 @@ if (!app.Environment.IsDevelopment())
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseApiErrorBodies();
-app.UseRequestLocalization(new RequestLocalizationOptions()
-    .SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
+app.UseRequestLocalization(Cultures.LocalizationOptions()); // cookie, then the user's stored choice, then Accept-Language
 app.UseAntiforgery();
 app.UseRateLimiter();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapCultureSwitch();
 app.MapGeoFeeds();
 app.MapAnalyticsExports();
 app.MapCitizenEndpoints();

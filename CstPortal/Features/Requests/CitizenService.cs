@@ -47,10 +47,16 @@ public sealed class CitizenService(
     public async Task<IReadOnlyList<CategoryForm>> CategoriesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var categories = await db.Categories.AsNoTracking().Include(c => c.Questions).Where(c => c.IsActive)
+        var culture = Cultures.Current;
+        var categories = await db.Categories.AsNoTracking().AsSplitQuery().Where(c => c.IsActive)
+            .Include(c => c.Translations.Where(t => t.Culture == culture))
+            .Include(c => c.Questions).ThenInclude(q => q.Translations.Where(t => t.Culture == culture))
             .OrderBy(c => c.Group).ThenBy(c => c.Name).ToListAsync(ct);
-        return categories.Select(c => new CategoryForm(c.Id, c.Name, c.Group, c.Description,
-            c.Questions.OrderBy(q => q.Order).Select(q => new QuestionView(q.Code, q.Prompt, q.Type, q.Required, q.Choices())).ToList())).ToList();
+        return categories.Select(c => (Category: c, Text: c.In(culture))).OrderBy(c => c.Text.Group, StringComparer.CurrentCulture)
+            .ThenBy(c => c.Text.Name, StringComparer.CurrentCulture)
+            .Select(c => new CategoryForm(c.Category.Id, c.Text.Name, c.Text.Group, c.Text.Description,
+                c.Category.Questions.OrderBy(q => q.Order).Select(q => new QuestionView(q.Code, q.PromptIn(culture), q.Type, q.Required, q.ChoicesIn(culture))).ToList()))
+            .ToList();
     }
 
     /// <summary>Open requests of the category near the point from the last 30 days, best match first.</summary>
@@ -59,9 +65,11 @@ public sealed class CitizenService(
         var matches = await duplicates.FindAsync(categoryId, latitude, longitude, description, ct: ct);
         if (matches.Count == 0) return [];
         var numbers = matches.Select(m => m.Candidate.Number).ToList();
+        var culture = Cultures.Current;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Requests.AsNoTracking().Where(r => numbers.Contains(r.Number))
-            .Select(r => new { r.Number, Category = r.Category!.Name, r.Status, r.Address, r.SupporterCount }).ToDictionaryAsync(r => r.Number, ct);
+            .Select(r => new { r.Number, Category = r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name,
+                r.Status, r.Address, r.SupporterCount }).ToDictionaryAsync(r => r.Number, ct);
         return matches.Where(m => rows.ContainsKey(m.Candidate.Number)).Select(m =>
         {
             var r = rows[m.Candidate.Number];
@@ -206,10 +214,12 @@ public sealed class CitizenService(
     {
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-30);
         var open = RequestStatusExtensions.OpenStatuses;
+        var culture = Cultures.Current;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Requests.AsNoTracking().Where(r => open.Contains(r.Status) && r.CreatedAt >= since)
             .OrderByDescending(r => r.CreatedAt).Take(Math.Clamp(max, 1, 2000))
-            .Select(r => new OpenPoint(r.Number, r.Category!.Name, r.Status, r.Latitude, r.Longitude, r.CreatedAt)).ToListAsync(ct);
+            .Select(r => new OpenPoint(r.Number,
+                r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name, r.Status, r.Latitude, r.Longitude, r.CreatedAt)).ToListAsync(ct);
     }
 
     /// <summary>A photo file, if this viewer may see it: photos of requests are public unless the request was closed as invalid.</summary>

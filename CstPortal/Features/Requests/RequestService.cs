@@ -69,10 +69,9 @@ public sealed class RequestService(
         await db.SaveChangesAsync(ct);
         request.AssignNumber(now.Year);
         if (trackingCode is not null && request.ReporterEmail is { } contact)
-            Notifications.Outbox.Enqueue(db, now, Notifications.NotificationChannel.Email, $"Your report {request.Number}",
-                $"Thank you for your report. Request number: {request.Number}. Tracking code: {trackingCode}.\n" +
-                $"Follow it at /track?number={request.Number}&code={trackingCode}",
-                recipientEmail: contact, requestNumber: request.Number, deduplicationKey: $"submitted:{request.Number}");
+            await Notifications.Outbox.EnqueueAsync(db, now, Notifications.NotificationChannel.Email, Notifications.NotificationTexts.ReportReceived,
+                () => new Dictionary<string, string> { ["number"] = request.Number, ["code"] = trackingCode, ["link"] = $"/track?number={request.Number}&code={trackingCode}" },
+                recipientEmail: contact, requestNumber: request.Number, deduplicationKey: $"submitted:{request.Number}", ct: ct);
         await AuditLog.AppendAsync(db, actor.Info, "request.submit", "ServiceRequest", request.Number,
             new { category = category.ServiceCode, zoneId, anonymous = actor.UserId is null, photos = photos.Value!.Select(p => p.Sha256) }, now, ct);
         await db.SaveChangesAsync(ct);
@@ -102,9 +101,13 @@ public sealed class RequestService(
         var pageSize = Math.Clamp(filter.PageSize, 1, 200);
         var page = Math.Max(1, filter.Page);
         var total = await q.CountAsync(ct);
+        var culture = Cultures.Current;
         var items = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(r => new RequestSummary(r.Number, r.Category!.Name, r.Category.Group, r.Priority, r.Status,
+            .Select(r => new RequestSummary(r.Number,
+                r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name,
+                r.Category.Translations.Where(t => t.Culture == culture && t.Group != "").Select(t => t.Group).FirstOrDefault() ?? r.Category.Group,
+                r.Priority, r.Status,
                 db.Zones.Where(zn => zn.Id == r.ZoneId).Select(zn => zn.Name).First(), r.Address, r.CreatedAt,
                 r.ResponseDueAt, r.ResolutionDueAt, r.ResolvedAt,
                 db.Agents.Where(ag => ag.Id == r.AssignedAgentId).Select(ag => ag.DisplayName).FirstOrDefault()
@@ -197,8 +200,10 @@ public sealed class RequestService(
     public async Task<IReadOnlyList<CategoryOption>> CategoriesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Categories.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.Group).ThenBy(c => c.Name)
-            .Select(c => new CategoryOption(c.Id, c.Name, c.Group, c.DefaultPriority)).ToListAsync(ct);
+        var culture = Cultures.Current;
+        var categories = await db.Categories.AsNoTracking().Where(c => c.IsActive).Include(c => c.Translations.Where(t => t.Culture == culture)).ToListAsync(ct);
+        return categories.Select(c => (c, Text: c.In(culture))).OrderBy(x => x.Text.Group, StringComparer.CurrentCulture).ThenBy(x => x.Text.Name, StringComparer.CurrentCulture)
+            .Select(x => new CategoryOption(x.c.Id, x.Text.Name, x.Text.Group, x.c.DefaultPriority)).ToList();
     }
 
     /// <summary>Agents (with their open workload) and teams that a request can be assigned to.</summary>
@@ -218,7 +223,7 @@ public sealed class RequestService(
 
     private static Task<ServiceRequest?> LoadAsync(CstDbContext db, string number, CancellationToken ct) =>
         db.Requests.AsNoTracking().AsSplitQuery()
-            .Include(r => r.Category).Include(r => r.History).Include(r => r.Comments).Include(r => r.InternalNotes)
+            .Include(r => r.Category).ThenInclude(c => c!.Translations.Where(t => t.Culture == Cultures.Current)).Include(r => r.History).Include(r => r.Comments).Include(r => r.InternalNotes)
             .Include(r => r.Milestones).Include(r => r.Answers)
             .SingleOrDefaultAsync(r => r.Number == number, ct);
 
@@ -231,8 +236,9 @@ public sealed class RequestService(
         var reporter = isStaff && r.ReporterUserId is { } u
             ? await db.Users.Where(x => x.Id == u).Select(x => x.DisplayName + " <" + x.Email + ">").SingleOrDefaultAsync(ct)
             : isStaff ? (r.ReporterEmail is null ? "Anonymous" : $"Anonymous <{r.ReporterEmail}>") : null;
+        var culture = Cultures.Current;
         var questions = await db.CategoryQuestions.AsNoTracking().Where(q => q.CategoryId == r.CategoryId)
-            .ToDictionaryAsync(q => q.Code, ct);
+            .Include(q => q.Translations.Where(t => t.Culture == culture)).ToDictionaryAsync(q => q.Code, ct);
 
         var timeline = new List<TimelineEntry>();
         timeline.AddRange(r.History.Select(h => new TimelineEntry(h.At, "status",
@@ -265,15 +271,16 @@ public sealed class RequestService(
             : [];
         // Choices are stored by key and shown by their label.
         var answers = r.Answers.Select(x => questions.GetValueOrDefault(x.QuestionCode) is { } q
-            ? new KeyValuePair<string, string>(q.Prompt, q.Type is QuestionType.SingleChoice or QuestionType.MultipleChoice
-                ? string.Join(", ", x.Value.Split(';').Select(v => q.Choices().FirstOrDefault(c => c.Key == v).Label ?? v))
+            ? new KeyValuePair<string, string>(q.PromptIn(culture), q.Type is QuestionType.SingleChoice or QuestionType.MultipleChoice
+                ? string.Join(", ", x.Value.Split(';').Select(v => q.ChoicesIn(culture).FirstOrDefault(c => c.Key == v).Label ?? v))
                 : x.Value)
             : new KeyValuePair<string, string>(x.QuestionCode, x.Value)).ToList();
         var actions = TransitionRules.AvailableActions(r.Status, party);
         var canArrive = (party & Party.AssignedAgent) != 0 && r.Status is RequestStatus.Assigned or RequestStatus.InProgress
             && r.Milestones.All(x => x.Kind != MilestoneKind.Arrived);
 
-        return new RequestDetails(r.Number, r.Version, r.Status, r.Category!.Name, r.Category.Group, r.CategoryId, r.Priority,
+        var category = r.Category!.In(culture);
+        return new RequestDetails(r.Number, r.Version, r.Status, category.Name, category.Group, r.CategoryId, r.Priority,
             r.Description, r.Latitude, r.Longitude, r.Address, zoneName, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt,
             r.AssignedAt, r.ResolvedAt, team, agent, r.ResolutionNote, r.CloseReason, master, r.SupporterCount, answers,
             timeline, notes, reporter, actions, canArrive);
