@@ -58,9 +58,13 @@ public static class SlaReportPdf
         Heading(Texts.Get("Opened and resolved per day"));
         blocks.Add(new Block(170, (c, y) => DrawTrend(c, writer, report.Trend, new SKRect(Margin, y, PageWidth - Margin, y + 160), body, ink, muted, rule)));
 
-        foreach (var (dimension, name) in new[] { (SlaDimension.Category, "Category"), (SlaDimension.Zone, "Zone"), (SlaDimension.Team, "Team"), (SlaDimension.Priority, "Priority") })
+        foreach (var (dimension, name, caption) in new[]
         {
-            Heading(Texts.Get("SLA met by " + name.ToLowerInvariant()));
+            (SlaDimension.Category, "Category", "SLA met by category"), (SlaDimension.Zone, "Zone", "SLA met by zone"),
+            (SlaDimension.Team, "Team", "SLA met by team"), (SlaDimension.Priority, "Priority", "SLA met by priority"),
+        })
+        {
+            Heading(Texts.Get(caption));
             float[] cols = [0, 200, 270, 390];
             Row([Texts.Get(name), Texts.Get("Requests"), Texts.Get("Response met"), Texts.Get("Resolution met")], cols, strong);
             foreach (var r in report.ByDimension[dimension])

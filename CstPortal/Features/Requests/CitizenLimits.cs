@@ -43,7 +43,7 @@ public sealed class CitizenLimits(IOptions<CitizenLimitOptions> options, TimePro
         {
             if (_hits.Count > 50_000) Prune(now);
             foreach (var (key, limit) in keys)
-                if (Recent(key, now).Count >= limit) return Result.Fail(TooMany);
+                if (Recent(key, now).Count >= limit) return Result.Fail(Texts.Get(TooMany));
             foreach (var (key, _) in keys) Recent(key, now).Enqueue(now);
         }
         return Result.Ok();

@@ -91,7 +91,7 @@ public sealed class CitizenService(
         var limited = limits.TryTake(CitizenLimits.Submit, actor.UserId, clientAddress);
         if (!limited.Succeeded) return limited;
         var email = actor.UserId is null && !string.IsNullOrWhiteSpace(input.Email) ? input.Email.Trim() : null;
-        if (email is not null && !ContactEmail.IsValid(email)) return Result.Fail("The email address does not look right.");
+        if (email is not null && !ContactEmail.IsValid(email)) return Result.Fail(Texts.Get("The email address does not look right."));
         var photos = PhotoRules.ProcessAll(input.Photos);
         if (!photos.Succeeded) return Result.Fail(photos.Error!);
 
@@ -99,10 +99,10 @@ public sealed class CitizenService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Evidence).SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.Fail($"There is no request {number}.");
+        if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
         if (actor.UserId is not null && (request.ReporterUserId == actor.UserId
                 || await db.RequestSupporters.AnyAsync(s => s.ServiceRequestId == request.Id && s.UserId == actor.UserId, ct)))
-            return Result.Fail("You have already reported this problem; it is in your requests.");
+            return Result.Fail(Texts.Get("You have already reported this problem; it is in your requests."));
         var joined = request.AddSupporter(now);
         if (!joined.Succeeded) return joined;
         var added = request.AddPhotos(photos.Value!, actor.UserId, now);
@@ -147,8 +147,8 @@ public sealed class CitizenService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         var relation = request is null ? Relation.None : await RelationAsync(db, request, actor, code, ct);
-        if (request is null || relation == Relation.None) return Result.Fail($"There is no request {number} that you can comment on.");
-        if (!request.Status.IsOpen() && relation != Relation.Staff) return Result.Fail("This request is no longer open for comments.");
+        if (request is null || relation == Relation.None) return Result.Fail(Texts.Get("There is no request {0} that you can comment on.", number));
+        if (!request.Status.IsOpen() && relation != Relation.Staff) return Result.Fail(Texts.Get("This request is no longer open for comments."));
         var who = actor.UserId is null ? new ActorInfo(null, relation == Relation.Reporter ? "Reporter (tracking code)" : "Anonymous") : actor.Info;
         var outcome = request.AddComment(who, text, now);
         if (!outcome.Succeeded) return outcome;
@@ -161,7 +161,7 @@ public sealed class CitizenService(
 
     public async Task<Result> AddPhotosAsync(string number, string? code, IReadOnlyList<PhotoUpload> uploads, Actor actor, string? clientAddress, CancellationToken ct = default)
     {
-        if (uploads.Count == 0) return Result.Fail("Choose at least one photo.");
+        if (uploads.Count == 0) return Result.Fail(Texts.Get("Choose at least one photo."));
         var limited = limits.TryTake(CitizenLimits.Comment, actor.UserId, clientAddress);
         if (!limited.Succeeded) return limited;
         var photos = PhotoRules.ProcessAll(uploads);
@@ -171,7 +171,7 @@ public sealed class CitizenService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Evidence).SingleOrDefaultAsync(r => r.Number == number, ct);
         var relation = request is null ? Relation.None : await RelationAsync(db, request, actor, code, ct);
-        if (request is null || relation is Relation.None or Relation.Staff) return Result.Fail($"There is no request {number} that you can add photos to.");
+        if (request is null || relation is Relation.None or Relation.Staff) return Result.Fail(Texts.Get("There is no request {0} that you can add photos to.", number));
         var added = request.AddPhotos(photos.Value!, actor.UserId, now);
         if (!added.Succeeded) return added;
         foreach (var photo in photos.Value!) await evidence.SaveAsync(photo, ct);
@@ -190,7 +190,7 @@ public sealed class CitizenService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Rating).SingleOrDefaultAsync(r => r.Number == number, ct);
         var relation = request is null ? Relation.None : await RelationAsync(db, request, actor, code, ct);
-        if (request is null || relation != Relation.Reporter) return Result.Fail("Only the person who reported this request can rate it.");
+        if (request is null || relation != Relation.Reporter) return Result.Fail(Texts.Get("Only the person who reported this request can rate it."));
         var outcome = request.Rate(stars, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.rate", "ServiceRequest", number, new { stars }, now, ct);

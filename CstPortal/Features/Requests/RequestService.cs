@@ -26,23 +26,24 @@ public sealed class RequestService(
     public async Task<Result<SubmitReceipt>> SubmitAsync(SubmitInput input, Actor actor, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (string.IsNullOrWhiteSpace(input.Description)) return Result<SubmitReceipt>.Fail("Describe the problem.");
-        if (input.Description.Length > MaxDescription) return Result<SubmitReceipt>.Fail($"The description can be at most {MaxDescription:N0} characters.");
+        if (string.IsNullOrWhiteSpace(input.Description)) return Result<SubmitReceipt>.Fail(Texts.Get("Describe the problem."));
+        if (input.Description.Length > MaxDescription) return Result<SubmitReceipt>.Fail(Texts.Get("The description can be at most {0:N0} characters.", MaxDescription));
         if (input.Latitude is < -90 or > 90 || input.Longitude is < -180 or > 180 || double.IsNaN(input.Latitude) || double.IsNaN(input.Longitude))
-            return Result<SubmitReceipt>.Fail("The location is not a valid point on the map.");
+            return Result<SubmitReceipt>.Fail(Texts.Get("The location is not a valid point on the map."));
         if (input.AnonymousEmail is { Length: > 0 } email && !ContactEmail.IsValid(email))
-            return Result<SubmitReceipt>.Fail("The email address does not look right.");
-        if (input.Address is { Length: > 400 }) return Result<SubmitReceipt>.Fail("The address or landmark can be at most 400 characters.");
+            return Result<SubmitReceipt>.Fail(Texts.Get("The email address does not look right."));
+        if (input.Address is { Length: > 400 }) return Result<SubmitReceipt>.Fail(Texts.Get("The address or landmark can be at most 400 characters."));
         var photos = PhotoRules.ProcessAll(input.Photos);
         if (!photos.Succeeded) return Result<SubmitReceipt>.Fail(photos.Error!);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var category = await db.Categories.AsNoTracking().Include(c => c.Questions)
+        var culture = Cultures.Current;
+        var category = await db.Categories.AsNoTracking().Include(c => c.Questions).ThenInclude(q => q.Translations.Where(t => t.Culture == culture))
             .SingleOrDefaultAsync(c => c.Id == input.CategoryId && c.IsActive, ct);
-        if (category is null) return Result<SubmitReceipt>.Fail("Choose a category.");
+        if (category is null) return Result<SubmitReceipt>.Fail(Texts.Get("Choose a category."));
 
         var zoneId = await zones.LocateAsync(input.Latitude, input.Longitude, ct);
-        if (zoneId is null) return Result<SubmitReceipt>.Fail("That location is outside the city's service area. Move the pin inside the city.");
+        if (zoneId is null) return Result<SubmitReceipt>.Fail(Texts.Get("That location is outside the city's service area. Move the pin inside the city."));
 
         var answers = CategoryAnswers.Validate(category.Questions, input.Answers ?? new Dictionary<string, string>());
         if (!answers.Succeeded) return Result<SubmitReceipt>.Fail(answers.Error!);
@@ -125,7 +126,7 @@ public sealed class RequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number, ct);
-        var notFound = Result<RequestDetails>.Fail($"There is no request {number} that you can see.");
+        var notFound = Result<RequestDetails>.Fail(Texts.Get("There is no request {0} that you can see.", number));
         if (request is null) return notFound;
         var isStaff = viewer.IsStaff;
         if (!isStaff && (viewer.UserId is null || (request.ReporterUserId != viewer.UserId
@@ -141,7 +142,7 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
         if (request?.TrackingCodeHash is null || !TrackingCodes.Matches(code, request.TrackingCodeHash))
-            return Result<RequestDetails>.Fail("No request matches that number and tracking code. Check both and try again.");
+            return Result<RequestDetails>.Fail(Texts.Get("No request matches that number and tracking code. Check both and try again."));
         return await ProjectAsync(db, request, Party.Reporter, isStaff: false, ct);
     }
 
@@ -150,7 +151,7 @@ public sealed class RequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
-        if (request is null) return Result<RequestDetails>.Fail($"There is no request {number}.");
+        if (request is null) return Result<RequestDetails>.Fail(Texts.Get("There is no request {0}.", number));
         return await ProjectAsync(db, request, Party.None, isStaff: false, ct);
     }
 
@@ -162,7 +163,7 @@ public sealed class RequestService(
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         if (request is null || (!actor.IsStaff && (actor.UserId is null || (request.ReporterUserId != actor.UserId
                 && !await db.RequestSupporters.AnyAsync(x => x.ServiceRequestId == request.Id && x.UserId == actor.UserId, ct)))))
-            return Result.Fail($"There is no request {number} that you can comment on.");
+            return Result.Fail(Texts.Get("There is no request {0} that you can comment on.", number));
         var outcome = request.AddComment(actor.Info, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.comment", "ServiceRequest", number, new { length = text.Length }, now, ct);
@@ -179,7 +180,7 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null || !actor.IsStaff) return Result.Fail($"There is no request {number} that you can add a note to.");
+        if (request is null || !actor.IsStaff) return Result.Fail(Texts.Get("There is no request {0} that you can add a note to.", number));
         var outcome = request.AddInternalNote(actor.Info, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.note", "ServiceRequest", number, new { length = text.Length }, now, ct);
@@ -332,25 +333,25 @@ public static class CategoryAnswers
             var value = answers.GetValueOrDefault(q.Code)?.Trim();
             if (string.IsNullOrEmpty(value))
             {
-                if (q.Required) return Fail($"Answer the question \"{q.Prompt}\".");
+                if (q.Required) return Fail(Texts.Get("Answer the question \"{0}\".", q.Prompt));
                 continue;
             }
             switch (q.Type)
             {
                 case QuestionType.Number when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _):
-                    return Fail($"\"{q.Prompt}\" needs a number.");
+                    return Fail(Texts.Get("\"{0}\" needs a number.", q.Prompt));
                 case QuestionType.SingleChoice when q.Choices().All(c => c.Key != value):
-                    return Fail($"Choose one of the offered answers for \"{q.Prompt}\".");
+                    return Fail(Texts.Get("Choose one of the offered answers for \"{0}\".", q.Prompt));
                 case QuestionType.MultipleChoice when value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     .Any(v => q.Choices().All(c => c.Key != v)):
-                    return Fail($"Choose only offered answers for \"{q.Prompt}\".");
+                    return Fail(Texts.Get("Choose only offered answers for \"{0}\".", q.Prompt));
                 case QuestionType.Text when value.Length > 1000:
-                    return Fail($"The answer to \"{q.Prompt}\" can be at most 1,000 characters.");
+                    return Fail(Texts.Get("The answer to \"{0}\" can be at most 1,000 characters.", q.Prompt));
             }
             clean[q.Code] = value;
         }
         var unknown = answers.Keys.FirstOrDefault(k => questions.All(q => q.Code != k));
-        if (unknown is not null) return Fail($"\"{unknown}\" is not a question of this category.");
+        if (unknown is not null) return Fail(Texts.Get("\"{0}\" is not a question of this category.", unknown));
         return Result<IReadOnlyDictionary<string, string>>.Ok(clean);
     }
 

@@ -155,7 +155,7 @@ public sealed class TriageService(
         var items = (await QueueAsync(new TriageFilter(), 500, ct)).ToDictionary(i => i.Number);
         return await BulkAsync(selection, async s => items.TryGetValue(s.Number, out var i)
             ? ToResult(await TriageAsync(s.Number, s.Version, i.CategoryId, i.Priority, actor, ct))
-            : Result.Fail("It is not new any more."));
+            : Result.Fail(Texts.Get("It is not new any more.")));
     }
 
     /// <summary>Triages each selected new request as it stands and assigns it to the agent or team (unless its category assigned it already).</summary>
