@@ -97,7 +97,7 @@ public static class SlaReportPdf
         {
             var canvas = pdf.BeginPage(PageWidth, PageHeight);
             foreach (var (block, y) in pages[p]) block.Draw(canvas, y);
-            DrawAt(canvas, Texts.Get("Page {0} of {1}", p + 1, pages.Count), Margin, PageHeight - Margin / 2, SKTextAlign.Right, body, muted);
+            DrawAt(canvas, Texts.Get("Page {0} of {1}", p + 1, pages.Count), PageWidth - Margin, PageHeight - Margin / 2, SKTextAlign.Right, body, muted);
             DrawAt(canvas, Texts.Get("CstPortal · SLA compliance"), Margin, PageHeight - Margin / 2, SKTextAlign.Left, body, muted);
             pdf.EndPage();
         }
