@@ -140,6 +140,21 @@ public class LanguageServiceTests : IAsyncLifetime
         Assert.Contains("تقرير الالتزام بمستوى الخدمة", text);          // the title
     }
 
+    [Fact]
+    public async Task The_csv_export_has_headers_in_the_readers_language()
+    {
+        var csv = await InArabic(async () =>
+        {
+            using var buffer = new MemoryStream();
+            await _city.Get<ExportService>().WriteCsvAsync(new AnalyticsFilter(), buffer);
+            return Encoding.UTF8.GetString(buffer.ToArray()).TrimStart('\uFEFF');
+        });
+
+        var header = csv.Split('\n')[0].Trim();
+        Assert.StartsWith("الرقم,الفئة,المنطقة,الفريق,الأولوية,الحالة,تاريخ الإنشاء (UTC)", header);
+        Assert.Equal(19, header.Split(',').Length);
+    }
+
     private static string PdfText(string path)
     {
         var start = new System.Diagnostics.ProcessStartInfo("pdftotext", [path, "-"]) { RedirectStandardOutput = true };

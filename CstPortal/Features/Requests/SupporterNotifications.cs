@@ -14,7 +14,7 @@ public static class SupporterNotifications
         var supporters = await db.RequestSupporters.AsNoTracking().Where(s => s.ServiceRequestId == request.Id).ToListAsync(ct);
         IReadOnlyDictionary<string, string> Values() => new Dictionary<string, string>
         {
-            ["number"] = request.Number, ["status"] = Texts.Get(request.Status.Label()), ["link"] = $"/public/requests/{request.Number}",
+            ["number"] = request.Number, ["status"] = Texts.Get(request.Status.Label()).ToLower(System.Globalization.CultureInfo.CurrentCulture), ["link"] = $"/public/requests/{request.Number}",
         };
         foreach (var s in supporters)
         {

@@ -40,7 +40,7 @@ public static class SlaEffects
             email = await db.Users.Where(u => u.Id == userId && u.EmailConfirmed).Select(u => u.Email).SingleOrDefaultAsync(ct);
         if (string.IsNullOrWhiteSpace(email)) return;
         await Outbox.EnqueueAsync(db, now, NotificationChannel.Email, NotificationTexts.StatusChanged,
-            () => new Dictionary<string, string> { ["number"] = request.Number, ["status"] = Texts.Get(request.Status.Label()) },
+            () => new Dictionary<string, string> { ["number"] = request.Number, ["status"] = Texts.Get(request.Status.Label()).ToLower(System.Globalization.CultureInfo.CurrentCulture) },
             recipientUserId: request.ReporterEmail is null ? request.ReporterUserId : null, recipientEmail: email,
             requestNumber: request.Number, deduplicationKey: $"status:{request.Number}:{request.Version}", ct: ct);
     }
