@@ -159,9 +159,10 @@ public static class SlaReportPdf
     };
 
     /// <summary>
-    /// Draws text shaped by HarfBuzz. HarfBuzz shapes one direction at a time, so a line is cut into runs of
-    /// right-to-left letters and of everything else (Latin, digits, request numbers), each shaped on its own and
-    /// laid out in the paragraph's direction: a small bidi that is enough for labels, names and figures.
+    /// Draws text shaped by HarfBuzz. HarfBuzz shapes one direction at a time, so a line is first cut into runs by a
+    /// small subset of the Unicode bidi algorithm (Arabic letters, Latin letters, numbers, and the neutrals between
+    /// them), each run shaped on its own and the runs laid out in the paragraph's direction. Enough for labels, names,
+    /// request numbers and figures such as "12 (3 متأخرة)".
     /// </summary>
     private sealed class ShapedText(bool rightToLeft) : IDisposable
     {
@@ -180,42 +181,114 @@ public static class SlaReportPdf
         {
             if (text.Length == 0) return;
             var shaper = Shaper(font.Typeface);
-            var runs = Runs(text).Select(r => (Text: r, Width: shaper.Shape(r, font).Width)).ToList();
-            if (rightToLeft) runs.Reverse(); // visual order, left to right
+            var runs = VisualRuns(text, rightToLeft).Select(r => Shape(shaper, r.Text, r.RightToLeft, font)).ToList();
             var total = runs.Sum(r => r.Width);
             var left = align switch { SKTextAlign.Right => x - total, SKTextAlign.Center => x - total / 2, _ => x };
-            foreach (var (run, width) in runs)
+            foreach (var run in runs)
             {
-                c.DrawShapedText(shaper, run, left, y, SKTextAlign.Left, font, paint);
-                left += width;
+                if (run.Codepoints.Length > 0)
+                {
+                    using var builder = new SKTextBlobBuilder();
+                    var glyphs = builder.AllocatePositionedRun(font, run.Codepoints.Length);
+                    glyphs.SetGlyphs(run.Codepoints.Select(g => (ushort)g).ToArray());
+                    glyphs.SetPositions(run.Points);
+                    using var blob = builder.Build();
+                    c.DrawText(blob, left, y, paint);
+                }
+                left += run.Width;
             }
+        }
+
+        /// <summary>Shapes in the given direction (HarfBuzz would guess right to left for "1٬234" from its separator).</summary>
+        private static SKShaper.Result Shape(SKShaper shaper, string text, bool rtl, SKFont font)
+        {
+            using var buffer = new HarfBuzzSharp.Buffer();
+            buffer.AddUtf16(text);
+            buffer.GuessSegmentProperties();
+            buffer.Direction = rtl ? HarfBuzzSharp.Direction.RightToLeft : HarfBuzzSharp.Direction.LeftToRight;
+            return shaper.Shape(buffer, font);
         }
 
         private SKShaper Shaper(SKTypeface typeface) =>
             _shapers.TryGetValue(typeface, out var s) ? s : _shapers[typeface] = new SKShaper(typeface);
 
-        /// <summary>Runs of one direction; spaces and punctuation between two runs of the same direction join them.</summary>
-        public IEnumerable<string> Runs(string text)
+        private enum Kind { Rtl, Ltr, Number, Neutral }
+
+        private static Kind KindOf(char ch) => ch switch
         {
-            bool? Strong(char ch) => IsRtl(ch) ? true : char.IsLetterOrDigit(ch) ? false : null;
-            var runs = new List<(bool Rtl, string Text)>();
-            var pending = ""; // neutrals waiting to see the next strong character
-            foreach (var ch in text)
+            >= '0' and <= '9' or >= '\u0660' and <= '\u0669' or >= '\u06F0' and <= '\u06F9' => Kind.Number,
+            '\u066B' or '\u066C' or '\u066A' => Kind.Neutral, // Arabic decimal and thousands separators, per cent
+            >= '\u0590' and <= '\u08FF' or >= '\uFB1D' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF' => Kind.Rtl,
+            _ when char.IsLetter(ch) => Kind.Ltr,
+            _ => Kind.Neutral,
+        };
+
+        /// <summary>
+        /// The text as runs in visual order (left to right), each to be shaped left to right by HarfBuzz except runs of
+        /// Arabic letters, which HarfBuzz itself lays right to left. Numbers keep their separators; a number after Latin
+        /// letters belongs to them ("CST-2026-000001"); in a right-to-left paragraph neutrals between numbers take the
+        /// paragraph's direction; brackets in right-to-left runs are mirrored.
+        /// </summary>
+        public static IReadOnlyList<(string Text, bool RightToLeft)> VisualRuns(string text, bool rightToLeft)
+        {
+            var kinds = text.Select(KindOf).ToArray();
+            for (var i = 1; i < kinds.Length - 1; i++) // separators inside a number: 1,234.5 and 1٬234٫5
+                if (kinds[i] == Kind.Neutral && kinds[i - 1] == Kind.Number && kinds[i + 1] == Kind.Number && text[i] is '.' or ',' or '\u066B' or '\u066C' or ':' or '/')
+                    kinds[i] = Kind.Number;
+            Kind? lastStrong = null;
+            for (var i = 0; i < kinds.Length; i++) // a number after Latin letters is part of them (bidi rule W7)
             {
-                if (Strong(ch) is not { } rtl) { pending += ch; continue; }
-                if (runs.Count > 0 && runs[^1].Rtl == rtl) runs[^1] = (rtl, runs[^1].Text + pending + ch);
-                else
-                {
-                    if (pending.Length > 0) runs.Add((rightToLeft, pending));
-                    runs.Add((rtl, ch.ToString()));
-                }
-                pending = "";
+                if (kinds[i] is Kind.Rtl or Kind.Ltr) lastStrong = kinds[i];
+                else if (kinds[i] == Kind.Number && lastStrong == Kind.Ltr) kinds[i] = Kind.Ltr;
             }
-            if (pending.Length > 0) runs.Add((rightToLeft, pending));
-            return runs.Select(r => r.Text);
+            // Levels: even = left to right, odd = right to left; numbers in an Arabic paragraph count as right to left
+            // when deciding the direction of the neutrals around them (rule N1) but read left to right themselves.
+            var paragraph = rightToLeft ? 1 : 0;
+            int Level(Kind k) => k switch { Kind.Rtl => 1, Kind.Ltr => rightToLeft ? 2 : 0, Kind.Number => rightToLeft ? 2 : 0, _ => -1 };
+            int Side(Kind k) => k == Kind.Number && rightToLeft ? 1 : Level(k) % 2;
+            var levels = kinds.Select(Level).ToArray();
+            for (var i = 0; i < levels.Length; i++)
+            {
+                if (levels[i] >= 0) continue;
+                var j = i;
+                while (j < levels.Length && levels[j] < 0) j++;
+                var before = i == 0 ? paragraph : Side(kinds[i - 1]);
+                var after = j == levels.Length ? paragraph : Side(kinds[j]);
+                var level = before == after ? (before == 1 ? 1 : rightToLeft ? 2 : 0) : paragraph;
+                for (var k = i; k < j; k++) levels[k] = level;
+                i = j - 1;
+            }
+            var runs = new List<(int Level, string Text)>();
+            for (var i = 0; i < text.Length;)
+            {
+                var j = i;
+                while (j < text.Length && levels[j] == levels[i]) j++;
+                runs.Add((levels[i], text[i..j]));
+                i = j;
+            }
+            // Odd-level runs read right to left: HarfBuzz lays out (and mirrors) those with Arabic letters; a run of
+            // neutrals only is reversed and mirrored here, then shaped left to right.
+            var shaped = runs.Select(r => r.Level % 2 == 0 ? (r.Text, false)
+                : r.Text.Any(ch => KindOf(ch) == Kind.Rtl) ? (r.Text, true) : (new string(Mirror(r.Text).Reverse().ToArray()), false)).ToList();
+            var order = Enumerable.Range(0, runs.Count).ToList();
+            if (rightToLeft) order.Reverse(); // every run sits inside the right-to-left paragraph
+            else
+            {
+                // In a left-to-right paragraph only consecutive right-to-left runs swap places.
+                for (var i = 0; i < order.Count;)
+                {
+                    var j = i;
+                    while (j < order.Count && runs[order[j]].Level % 2 == 1) j++;
+                    if (j > i) { order.Reverse(i, j - i); i = j; } else i++;
+                }
+            }
+            return order.Select(i => shaped[i]).ToList();
         }
 
-        private static bool IsRtl(char ch) => ch is >= '\u0590' and <= '\u08FF' or >= '\uFB1D' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF';
+        private static string Mirror(string s) => new(s.Select(ch => ch switch
+        {
+            '(' => ')', ')' => '(', '[' => ']', ']' => '[', '<' => '>', '>' => '<', '«' => '»', '»' => '«', _ => ch,
+        }).ToArray());
 
         public void Dispose()
         {
