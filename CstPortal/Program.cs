@@ -101,8 +101,7 @@ if (!app.Environment.IsDevelopment())
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseApiErrorBodies();
-app.UseRequestLocalization(new RequestLocalizationOptions()
-    .SetDefaultCulture("en").AddSupportedCultures("en").AddSupportedUICultures("en"));
+app.UseRequestLocalization(Cultures.LocalizationOptions()); // cookie, then the user's stored choice, then Accept-Language
 app.UseAntiforgery();
 app.UseAntiforgeryFailurePage(); // a form post without a valid token: 400 and a generic page (Common/AntiforgeryFailure.cs)
 app.UseRateLimiter();
@@ -110,6 +109,7 @@ app.UseRateLimiter();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapCultureSwitch();
 app.MapGeoFeeds();
 app.MapAnalyticsExports();
 app.MapCitizenEndpoints();

@@ -72,6 +72,7 @@ public static class AccessMatrix
         ["GET /Account/Manage/TwoFactorAuthentication"] = Access.SignedIn,
         ["POST /Account/PerformExternalLogin"] = Access.Anyone,
         ["POST /Account/Logout"] = Access.Anyone,
+        ["POST /culture"] = Access.Anyone, // the language switch: sets the culture cookie (and a signed-in user's choice)
         ["POST /Account/PasskeyCreationOptions"] = Access.Anyone,
         ["POST /Account/PasskeyRequestOptions"] = Access.Anyone,
         ["POST /Account/Manage/LinkExternalLogin"] = Access.SignedIn,
@@ -102,6 +103,7 @@ public static class AccessMatrix
         ["GET /admin/api-keys"] = Access.Only(Roles.Admin),
         ["GET /admin/audit"] = Access.Only(Roles.Admin),
         ["GET /admin/sla"] = Access.Only(Roles.Admin),
+        ["GET /admin/notifications"] = Access.Only(Roles.Admin),
 
         // GeoJSON feeds: public points without personal data (staff-only filters are checked inside)
         ["GET /api/geo/requests.geojson"] = Access.Anyone,

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace CstPortal.Common;
 
-/// <summary>Adds the user's display name to the sign-in cookie, so pages can greet without a query.</summary>
+/// <summary>Adds the user's display name and chosen language to the sign-in cookie, so pages need no query for them.</summary>
 public sealed class CstClaimsFactory(UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<ApplicationUser, IdentityRole>(users, roles, options)
 {
@@ -13,6 +13,7 @@ public sealed class CstClaimsFactory(UserManager<ApplicationUser> users, RoleMan
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim("display_name", string.IsNullOrWhiteSpace(user.DisplayName) ? user.UserName ?? "" : user.DisplayName));
+        if (Cultures.IsSupported(user.PreferredCulture)) identity.AddClaim(new Claim(Cultures.ClaimType, user.PreferredCulture!));
         return identity;
     }
 }

@@ -37,6 +37,7 @@ public static class ServiceRegistration
         services.AddSingleton<Features.Assignment.StaffWorkService>();
         services.AddSingleton<Features.Workflow.TriageService>();
         services.AddSingleton<Features.Admin.AdminService>();
+        services.AddSingleton<Features.Admin.TranslationService>();
         services.AddScoped<DemoCitySeeder>();
         services.AddSlaAndNotifications();
         return services;

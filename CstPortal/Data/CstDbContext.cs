@@ -29,6 +29,9 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<Rating> Ratings => Set<Rating>();
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<CategoryQuestion> CategoryQuestions => Set<CategoryQuestion>();
+    public DbSet<CategoryTranslation> CategoryTranslations => Set<CategoryTranslation>();
+    public DbSet<QuestionTranslation> QuestionTranslations => Set<QuestionTranslation>();
+    public DbSet<Features.Notifications.NotificationTemplate> NotificationTemplates => Set<Features.Notifications.NotificationTemplate>();
     public DbSet<Zone> Zones => Set<Zone>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Skill> Skills => Set<Skill>();
@@ -58,6 +61,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     {
         base.OnModelCreating(b);
         b.Entity<ApplicationUser>().Property(u => u.DisplayName).HasMaxLength(200);
+        b.Entity<ApplicationUser>().Property(u => u.PreferredCulture).HasMaxLength(10);
 
         b.Entity<ServiceRequest>(e =>
         {
@@ -119,6 +123,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.Property(c => c.Group).HasMaxLength(100);
             e.Property(c => c.Description).HasMaxLength(1000);
             e.HasMany(c => c.Questions).WithOne().HasForeignKey(q => q.CategoryId);
+            e.HasMany(c => c.Translations).WithOne().HasForeignKey(t => t.CategoryId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Skill>().WithMany().HasForeignKey(c => c.RequiredSkillId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Team>().WithMany().HasForeignKey(c => c.DefaultTeamId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -128,6 +133,30 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.Property(q => q.Code).HasMaxLength(64);
             e.Property(q => q.Prompt).HasMaxLength(400);
             e.Property(q => q.Options).HasMaxLength(4000);
+            e.HasMany(q => q.Translations).WithOne().HasForeignKey(t => t.CategoryQuestionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<CategoryTranslation>(e =>
+        {
+            e.HasIndex(t => new { t.CategoryId, t.Culture }).IsUnique();
+            e.Property(t => t.Culture).HasMaxLength(10);
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.Group).HasMaxLength(100);
+            e.Property(t => t.Description).HasMaxLength(1000);
+        });
+        b.Entity<QuestionTranslation>(e =>
+        {
+            e.HasIndex(t => new { t.CategoryQuestionId, t.Culture }).IsUnique();
+            e.Property(t => t.Culture).HasMaxLength(10);
+            e.Property(t => t.Prompt).HasMaxLength(400);
+            e.Property(t => t.Options).HasMaxLength(4000);
+        });
+        b.Entity<Features.Notifications.NotificationTemplate>(e =>
+        {
+            e.HasIndex(t => new { t.Key, t.Culture }).IsUnique();
+            e.Property(t => t.Key).HasMaxLength(64);
+            e.Property(t => t.Culture).HasMaxLength(10);
+            e.Property(t => t.Subject).HasMaxLength(400);
+            e.Property(t => t.Body).HasMaxLength(4000);
         });
         b.Entity<Zone>(e =>
         {

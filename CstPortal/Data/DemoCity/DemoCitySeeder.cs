@@ -88,8 +88,12 @@ public sealed class DemoCitySeeder(
                 Questions = plan.Questions.Select((q, i) => new CategoryQuestion
                 {
                     Code = q.Code, Prompt = q.Prompt, Type = q.Type, Required = q.Required, Options = q.Options, Order = i + 1,
+                    Translations = DemoCityArabic.Categories[plan.Code].Questions.TryGetValue(q.Code, out var ar)
+                        ? [new QuestionTranslation { Culture = Common.Cultures.Arabic, Prompt = ar.Prompt, Options = ar.Options }] : [],
                 }).ToList(),
             };
+            var arabic = DemoCityArabic.Categories[plan.Code];
+            category.Translations.Add(new CategoryTranslation { Culture = Common.Cultures.Arabic, Name = arabic.Name, Group = arabic.Group, Description = arabic.Description });
             categories.Add((category, plan, teamId));
         }
         db.Categories.AddRange(categories.Select(c => c.Entity));

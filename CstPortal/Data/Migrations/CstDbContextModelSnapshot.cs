@@ -65,6 +65,10 @@ namespace CstPortal.Data.Migrations
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PreferredCulture")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
 
@@ -342,6 +346,40 @@ namespace CstPortal.Data.Migrations
                     b.ToTable("Zones");
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Notifications.NotificationTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Culture")
+                        .IsUnique();
+
+                    b.ToTable("NotificationTemplates");
+                });
+
             modelBuilder.Entity("CstPortal.Features.Notifications.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -560,6 +598,43 @@ namespace CstPortal.Data.Migrations
                     b.ToTable("CategoryQuestions");
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Requests.CategoryTranslation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Group")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryId", "Culture")
+                        .IsUnique();
+
+                    b.ToTable("CategoryTranslations");
+                });
+
             modelBuilder.Entity("CstPortal.Features.Requests.Comment", b =>
                 {
                     b.Property<long>("Id")
@@ -701,6 +776,38 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("ServiceRequestId");
 
                     b.ToTable("Milestones");
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Requests.QuestionTranslation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CategoryQuestionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Options")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryQuestionId", "Culture")
+                        .IsUnique();
+
+                    b.ToTable("QuestionTranslations");
                 });
 
             modelBuilder.Entity("CstPortal.Features.Requests.Rating", b =>
@@ -1437,6 +1544,15 @@ namespace CstPortal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Requests.CategoryTranslation", b =>
+                {
+                    b.HasOne("CstPortal.Features.Requests.Category", null)
+                        .WithMany("Translations")
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CstPortal.Features.Requests.Comment", b =>
                 {
                     b.HasOne("CstPortal.Features.Requests.ServiceRequest", null)
@@ -1469,6 +1585,15 @@ namespace CstPortal.Data.Migrations
                     b.HasOne("CstPortal.Features.Requests.ServiceRequest", null)
                         .WithMany("Milestones")
                         .HasForeignKey("ServiceRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Requests.QuestionTranslation", b =>
+                {
+                    b.HasOne("CstPortal.Features.Requests.CategoryQuestion", null)
+                        .WithMany("Translations")
+                        .HasForeignKey("CategoryQuestionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1681,6 +1806,13 @@ namespace CstPortal.Data.Migrations
             modelBuilder.Entity("CstPortal.Features.Requests.Category", b =>
                 {
                     b.Navigation("Questions");
+
+                    b.Navigation("Translations");
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Requests.CategoryQuestion", b =>
+                {
+                    b.Navigation("Translations");
                 });
 
             modelBuilder.Entity("CstPortal.Features.Requests.ServiceRequest", b =>

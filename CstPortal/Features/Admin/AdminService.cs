@@ -51,38 +51,38 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
         foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {
             var parts = line.Split('|').Select(p => p.Trim()).ToArray();
-            if (parts.Length < 4) return Result<List<CategoryQuestion>>.Fail($"Question line {i + 1} needs: code | prompt | type | required or optional | options.");
+            if (parts.Length < 4) return Result<List<CategoryQuestion>>.Fail(Texts.Get("Question line {0} needs: code | prompt | type | required or optional | options.", i + 1));
             if (!Enum.TryParse<QuestionType>(parts[2], true, out var type))
-                return Result<List<CategoryQuestion>>.Fail($"Question line {i + 1}: the type must be Text, Number, SingleChoice or MultipleChoice.");
+                return Result<List<CategoryQuestion>>.Fail(Texts.Get("Question line {0}: the type must be Text, Number, SingleChoice or MultipleChoice.", i + 1));
             if (parts[0].Length is 0 or > 64 || parts[1].Length is 0 or > 400)
-                return Result<List<CategoryQuestion>>.Fail($"Question line {i + 1}: give a code (up to 64 characters) and a prompt.");
+                return Result<List<CategoryQuestion>>.Fail(Texts.Get("Question line {0}: give a code (up to 64 characters) and a prompt.", i + 1));
             var options = parts.Length > 4 ? string.Join("\n", parts[4].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) : "";
             if (type is QuestionType.SingleChoice or QuestionType.MultipleChoice && options.Length == 0)
-                return Result<List<CategoryQuestion>>.Fail($"Question line {i + 1}: a choice question needs options (key=Label;key=Label).");
+                return Result<List<CategoryQuestion>>.Fail(Texts.Get("Question line {0}: a choice question needs options (key=Label;key=Label).", i + 1));
             list.Add(new CategoryQuestion { Code = parts[0], Prompt = parts[1], Type = type, Required = parts[3].Equals("required", StringComparison.OrdinalIgnoreCase), Options = options, Order = i + 1 });
         }
-        if (list.GroupBy(q => q.Code).Any(g => g.Count() > 1)) return Result<List<CategoryQuestion>>.Fail("Two questions have the same code.");
+        if (list.GroupBy(q => q.Code).Any(g => g.Count() > 1)) return Result<List<CategoryQuestion>>.Fail(Texts.Get("Two questions have the same code."));
         return list;
     }
 
     public async Task<Result> SaveCategoryAsync(CategoryEdit e, Actor actor, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(e.Name) || string.IsNullOrWhiteSpace(e.Group) || string.IsNullOrWhiteSpace(e.ServiceCode))
-            return Result.Fail("A category needs a code, a name and a group.");
-        if (e.DuplicateRadiusMeters is < 1 or > 2000) return Result.Fail("The duplicate radius must be between 1 and 2,000 metres.");
-        if (!Enum.IsDefined(e.DefaultPriority)) return Result.Fail("Choose a default priority.");
+            return Result.Fail(Texts.Get("A category needs a code, a name and a group."));
+        if (e.DuplicateRadiusMeters is < 1 or > 2000) return Result.Fail(Texts.Get("The duplicate radius must be between 1 and 2,000 metres."));
+        if (!Enum.IsDefined(e.DefaultPriority)) return Result.Fail(Texts.Get("Choose a default priority."));
         var questions = ParseQuestions(e.Questions);
         if (!questions.Succeeded) return Result.Fail(questions.Error!);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (e.RequiredSkillId is { } s && !await db.Skills.AnyAsync(x => x.Id == s, ct)) return Result.Fail("That skill does not exist.");
-        if (e.DefaultTeamId is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct)) return Result.Fail("That team does not exist.");
-        if (await db.Categories.AnyAsync(c => c.ServiceCode == e.ServiceCode.Trim() && c.Id != e.Id, ct)) return Result.Fail("Another category already uses that code.");
-        if (e.AutoAssign && e.DefaultTeamId is null) return Result.Fail("Auto-assignment needs a team for requests no agent can take.");
+        if (e.RequiredSkillId is { } s && !await db.Skills.AnyAsync(x => x.Id == s, ct)) return Result.Fail(Texts.Get("That skill does not exist."));
+        if (e.DefaultTeamId is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct)) return Result.Fail(Texts.Get("That team does not exist."));
+        if (await db.Categories.AnyAsync(c => c.ServiceCode == e.ServiceCode.Trim() && c.Id != e.Id, ct)) return Result.Fail(Texts.Get("Another category already uses that code."));
+        if (e.AutoAssign && e.DefaultTeamId is null) return Result.Fail(Texts.Get("Auto-assignment needs a team for requests no agent can take."));
 
         var c = e.Id is { } id ? await db.Categories.Include(x => x.Questions).SingleOrDefaultAsync(x => x.Id == id, ct) : new Category();
-        if (c is null) return Result.Fail("That category no longer exists.");
+        if (c is null) return Result.Fail(Texts.Get("That category no longer exists."));
         c.ServiceCode = e.ServiceCode.Trim(); c.Name = e.Name.Trim(); c.Group = e.Group.Trim(); c.Description = e.Description?.Trim() ?? "";
         c.DefaultPriority = e.DefaultPriority; c.RequiredSkillId = e.RequiredSkillId; c.DefaultTeamId = e.DefaultTeamId;
         c.DuplicateRadiusMeters = e.DuplicateRadiusMeters; c.AutoAssign = e.AutoAssign; c.IsActive = e.IsActive;
@@ -135,14 +135,14 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
     /// <summary>Saves one zone's name and boundary; returns the coverage problems after the change (overlaps, gaps).</summary>
     public async Task<Result<IReadOnlyList<string>>> SaveZoneAsync(ZoneEdit e, Actor actor, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(e.Code) || string.IsNullOrWhiteSpace(e.Name)) return Result<IReadOnlyList<string>>.Fail("A zone needs a code and a name.");
+        if (string.IsNullOrWhiteSpace(e.Code) || string.IsNullOrWhiteSpace(e.Name)) return Result<IReadOnlyList<string>>.Fail(Texts.Get("A zone needs a code and a name."));
         var shape = Parse(e.BoundaryGeoJson ?? "");
         if (!shape.Succeeded) return Result<IReadOnlyList<string>>.Fail(shape.Error!);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await db.Zones.AnyAsync(z => z.Code == e.Code.Trim() && z.Id != e.Id, ct)) return Result<IReadOnlyList<string>>.Fail("Another zone already uses that code.");
+        if (await db.Zones.AnyAsync(z => z.Code == e.Code.Trim() && z.Id != e.Id, ct)) return Result<IReadOnlyList<string>>.Fail(Texts.Get("Another zone already uses that code."));
         var zone = e.Id is { } id ? await db.Zones.SingleOrDefaultAsync(z => z.Id == id, ct) : new Zone();
-        if (zone is null) return Result<IReadOnlyList<string>>.Fail("That zone no longer exists.");
+        if (zone is null) return Result<IReadOnlyList<string>>.Fail(Texts.Get("That zone no longer exists."));
         zone.Code = e.Code.Trim(); zone.Name = e.Name.Trim(); zone.BoundaryGeoJson = ZoneLocator.ToGeoJson(shape.Value!);
         if (e.Id is null) db.Zones.Add(zone);
         await AuditLog.AppendAsync(db, actor.Info, "admin.zone.save", "Zone", zone.Code, new { zone.Name }, Now, ct);
@@ -160,16 +160,16 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
         {
             using var doc = JsonDocument.Parse(featureCollection);
             if (!doc.RootElement.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
-                return Result<IReadOnlyList<string>>.Fail("The file is not a GeoJSON FeatureCollection.");
+                return Result<IReadOnlyList<string>>.Fail(Texts.Get("The file is not a GeoJSON FeatureCollection."));
             foreach (var f in features.EnumerateArray())
             {
                 var props = f.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
                 var code = props.ValueKind == JsonValueKind.Object && props.TryGetProperty("code", out var c) ? c.GetString() : null;
                 var name = props.ValueKind == JsonValueKind.Object && props.TryGetProperty("name", out var n) ? n.GetString() : code;
-                if (string.IsNullOrWhiteSpace(code)) return Result<IReadOnlyList<string>>.Fail("Every feature needs a \"code\" property.");
-                if (!f.TryGetProperty("geometry", out var g)) return Result<IReadOnlyList<string>>.Fail($"Feature {code} has no geometry.");
+                if (string.IsNullOrWhiteSpace(code)) return Result<IReadOnlyList<string>>.Fail(Texts.Get("Every feature needs a \"code\" property."));
+                if (!f.TryGetProperty("geometry", out var g)) return Result<IReadOnlyList<string>>.Fail(Texts.Get("Feature {0} has no geometry.", code));
                 var shape = Parse(g.GetRawText());
-                if (!shape.Succeeded) return Result<IReadOnlyList<string>>.Fail($"Feature {code}: {shape.Error}");
+                if (!shape.Succeeded) return Result<IReadOnlyList<string>>.Fail(Texts.Get("Feature {0}: {1}", code, shape.Error));
                 edits.Add(new ZoneEdit(null, code, name ?? code, ZoneLocator.ToGeoJson(shape.Value!)));
             }
         }
@@ -177,7 +177,7 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
         {
             return Result<IReadOnlyList<string>>.Fail("The file is not valid JSON: " + ex.Message);
         }
-        if (edits.Count == 0) return Result<IReadOnlyList<string>>.Fail("The file has no zones.");
+        if (edits.Count == 0) return Result<IReadOnlyList<string>>.Fail(Texts.Get("The file has no zones."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var e in edits)
@@ -202,12 +202,12 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
 
     public async Task<Result> SaveTeamAsync(TeamEdit e, Actor actor, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(e.Name)) return Result.Fail("A team needs a name.");
+        if (string.IsNullOrWhiteSpace(e.Name)) return Result.Fail(Texts.Get("A team needs a name."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (e.SupervisorUserId is { Length: > 0 } sup && !await db.Users.AnyAsync(u => u.Id == sup, ct)) return Result.Fail("That supervisor does not exist.");
+        if (e.SupervisorUserId is { Length: > 0 } sup && !await db.Users.AnyAsync(u => u.Id == sup, ct)) return Result.Fail(Texts.Get("That supervisor does not exist."));
         var team = e.Id is { } id ? await db.Teams.SingleOrDefaultAsync(t => t.Id == id, ct) : new Team();
-        if (team is null) return Result.Fail("That team no longer exists.");
+        if (team is null) return Result.Fail(Texts.Get("That team no longer exists."));
         team.Name = e.Name.Trim(); team.Description = e.Description?.Trim() ?? ""; team.SupervisorUserId = string.IsNullOrEmpty(e.SupervisorUserId) ? null : e.SupervisorUserId; team.IsActive = e.IsActive;
         if (e.Id is null) db.Teams.Add(team);
         await AuditLog.AppendAsync(db, actor.Info, "admin.team.save", "Team", team.Name, e, Now, ct);
@@ -237,16 +237,16 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
 
     public async Task<Result> SaveAgentAsync(AgentEdit e, Actor actor, CancellationToken ct = default)
     {
-        if (e.Capacity is < 1 or > 200) return Result.Fail("Capacity must be between 1 and 200 open requests.");
+        if (e.Capacity is < 1 or > 200) return Result.Fail(Texts.Get("Capacity must be between 1 and 200 open requests."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var agent = await db.Agents.Include(a => a.Skills).Include(a => a.Zones).SingleOrDefaultAsync(a => a.Id == e.Id, ct);
-        if (agent is null) return Result.Fail("That agent no longer exists.");
-        if (!await db.Teams.AnyAsync(t => t.Id == e.TeamId, ct)) return Result.Fail("Choose a team.");
+        if (agent is null) return Result.Fail(Texts.Get("That agent no longer exists."));
+        if (!await db.Teams.AnyAsync(t => t.Id == e.TeamId, ct)) return Result.Fail(Texts.Get("Choose a team."));
         var skillIds = e.SkillIds.Distinct().ToList();
         var zoneIds = e.ZoneIds.Distinct().ToList();
-        if (await db.Skills.CountAsync(s => skillIds.Contains(s.Id), ct) != skillIds.Count) return Result.Fail("One of the skills does not exist.");
-        if (await db.Zones.CountAsync(z => zoneIds.Contains(z.Id), ct) != zoneIds.Count) return Result.Fail("One of the zones does not exist.");
+        if (await db.Skills.CountAsync(s => skillIds.Contains(s.Id), ct) != skillIds.Count) return Result.Fail(Texts.Get("One of the skills does not exist."));
+        if (await db.Zones.CountAsync(z => zoneIds.Contains(z.Id), ct) != zoneIds.Count) return Result.Fail(Texts.Get("One of the zones does not exist."));
         agent.TeamId = e.TeamId; agent.Capacity = e.Capacity; agent.IsActive = e.IsActive;
         agent.Skills.RemoveAll(s => !skillIds.Contains(s.SkillId));
         agent.Skills.AddRange(skillIds.Where(id => agent.Skills.All(s => s.SkillId != id)).Select(id => new AgentSkill { AgentId = agent.Id, SkillId = id }));
@@ -273,17 +273,17 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
 
     public async Task<Result> SetRolesAsync(string userId, IReadOnlyCollection<string> roles, Actor actor, CancellationToken ct = default)
     {
-        if (roles.Any(r => !Roles.All.Contains(r))) return Result.Fail("Unknown role.");
-        if (userId == actor.UserId && !roles.Contains(Roles.Admin)) return Result.Fail("You cannot remove your own administrator role.");
+        if (roles.Any(r => !Roles.All.Contains(r))) return Result.Fail(Texts.Get("Unknown role."));
+        if (userId == actor.UserId && !roles.Contains(Roles.Admin)) return Result.Fail(Texts.Get("You cannot remove your own administrator role."));
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return Result.Fail("That user no longer exists.");
+        if (user is null) return Result.Fail(Texts.Get("That user no longer exists."));
         var current = await users.GetRolesAsync(user);
         var add = roles.Except(current).ToList();
         var remove = current.Except(roles).ToList();
-        if (remove.Count > 0 && !(await users.RemoveFromRolesAsync(user, remove)).Succeeded) return Result.Fail("The roles could not be changed; try again.");
-        if (add.Count > 0 && !(await users.AddToRolesAsync(user, add)).Succeeded) return Result.Fail("The roles could not be changed; try again.");
+        if (remove.Count > 0 && !(await users.RemoveFromRolesAsync(user, remove)).Succeeded) return Result.Fail(Texts.Get("The roles could not be changed; try again."));
+        if (add.Count > 0 && !(await users.AddToRolesAsync(user, add)).Succeeded) return Result.Fail(Texts.Get("The roles could not be changed; try again."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await AuditLog.AppendAsync(db, actor.Info, "admin.user.roles", "User", user.Email ?? userId, new { add, remove }, Now, ct);

@@ -21,6 +21,7 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
     {
         WriteByteOrderMark = true,
         Injection = CsvInjection.Escape,
+        HasHeader = false, // written by us, in the reader's language
     };
 
     /// <summary>The filter's requests, oldest first, read one by one (one DbContext for the whole stream).</summary>
@@ -69,6 +70,7 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
     {
         long rows = 0;
         await using var csv = CsvWriter.Create(destination, CsvOptions, leaveOpen: true);
+        csv.WriteHeader(XlsxColumns.Select(c => Common.Texts.Get(c.Header)).ToArray());
         await csv.WriteRecordsAsync(Counted(RowsAsync(filter, ct)), ct);
         await csv.FlushAsync(ct);
         return rows;
@@ -82,6 +84,7 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
     /// <summary>Rows an Excel export may hold; past this, use the CSV (Excel's own limit is 1,048,576).</summary>
     public const int MaxXlsxRows = 200_000;
 
+    /// <summary>The columns of both exports, in <see cref="RequestExportRow"/>'s order; headers are resource keys.</summary>
     private static readonly (string Header, XLDataType Type)[] XlsxColumns =
     [
         ("Number", XLDataType.Text), ("Category", XLDataType.Text), ("Zone", XLDataType.Text), ("Team", XLDataType.Text),
@@ -100,8 +103,9 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
     public async Task<int> WriteXlsxAsync(AnalyticsFilter filter, Stream destination, CancellationToken ct = default)
     {
         using var workbook = new XLWorkbook();
-        var sheet = workbook.Worksheets.Add("Requests");
-        for (var c = 0; c < XlsxColumns.Length; c++) sheet.Cell(1, c + 1).Value = XlsxColumns[c].Header;
+        var sheet = workbook.Worksheets.Add(Common.Texts.Get("Requests"));
+        sheet.RightToLeft = Common.Cultures.IsRightToLeft;
+        for (var c = 0; c < XlsxColumns.Length; c++) sheet.Cell(1, c + 1).Value = Common.Texts.Get(XlsxColumns[c].Header);
         var header = sheet.Range(1, 1, 1, XlsxColumns.Length);
         header.Style.Font.Bold = true;
         header.Style.Fill.BackgroundColor = XLColor.FromHtml("#DCE6F2");
@@ -135,8 +139,8 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
         sheet.Columns(1, XlsxColumns.Length).AdjustToContents(1, Math.Min(r, 500));
 
         if (truncated)
-            workbook.Worksheets.Add("Note").Cell(1, 1).Value =
-                $"Only the first {MaxXlsxRows:N0} requests are in this workbook. Download the CSV for all of them, or narrow the filter.";
+            workbook.Worksheets.Add(Common.Texts.Get("Note")).Cell(1, 1).Value =
+                Common.Texts.Get("Only the first {0:N0} requests are in this workbook. Download the CSV for all of them, or narrow the filter.", MaxXlsxRows);
 
         await using var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
         workbook.SaveAs(temp);

@@ -1,3 +1,4 @@
+using CstPortal.Common;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -30,7 +31,7 @@ public class ApiKey
 
     public Common.Result Revoke(DateTime now)
     {
-        if (RevokedAt is not null) return Common.Result.Fail("This key was already revoked.");
+        if (RevokedAt is not null) return Common.Result.Fail(Texts.Get("This key was already revoked."));
         RevokedAt = now;
         return Common.Result.Ok();
     }

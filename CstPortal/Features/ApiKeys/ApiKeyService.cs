@@ -31,10 +31,10 @@ public sealed class ApiKeyService(IDbContextFactory<CstDbContext> dbFactory, Tim
     /// <summary>Creates a key with a given secret (the demo city's configured key).</summary>
     public async Task<Result<string>> CreateWithSecretAsync(string name, string? role, string? userEmail, string secret, Actor admin, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(name)) return Result<string>.Fail("Give the key a name that says who uses it.");
-        if (name.Trim().Length > 200) return Result<string>.Fail("The name can be at most 200 characters.");
-        if (role is not null && !ApiRoles.Assignable.Contains(role)) return Result<string>.Fail("Choose one of the offered roles.");
-        if (string.IsNullOrWhiteSpace(secret) || secret.Trim().Length < 8) return Result<string>.Fail("A key must be at least 8 characters.");
+        if (string.IsNullOrWhiteSpace(name)) return Result<string>.Fail(Texts.Get("Give the key a name that says who uses it."));
+        if (name.Trim().Length > 200) return Result<string>.Fail(Texts.Get("The name can be at most 200 characters."));
+        if (role is not null && !ApiRoles.Assignable.Contains(role)) return Result<string>.Fail(Texts.Get("Choose one of the offered roles."));
+        if (string.IsNullOrWhiteSpace(secret) || secret.Trim().Length < 8) return Result<string>.Fail(Texts.Get("A key must be at least 8 characters."));
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         string? userId = null;
@@ -42,10 +42,10 @@ public sealed class ApiKeyService(IDbContextFactory<CstDbContext> dbFactory, Tim
         {
             var normalized = userEmail.Trim().ToUpperInvariant();
             userId = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).SingleOrDefaultAsync(ct);
-            if (userId is null) return Result<string>.Fail("There is no user with that email address.");
+            if (userId is null) return Result<string>.Fail(Texts.Get("There is no user with that email address."));
         }
         var hash = ApiKey.Hash(secret);
-        if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, ct)) return Result<string>.Fail("That key already exists.");
+        if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, ct)) return Result<string>.Fail(Texts.Get("That key already exists."));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var key = ApiKey.Create(name, secret, role, userId, now);
         db.ApiKeys.Add(key);
@@ -63,7 +63,7 @@ public sealed class ApiKeyService(IDbContextFactory<CstDbContext> dbFactory, Tim
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct);
-        if (key is null) return Result.Fail("There is no such key.");
+        if (key is null) return Result.Fail(Texts.Get("There is no such key."));
         var outcome = key.Revoke(now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, admin.Info, "apikey.revoke", "ApiKey", id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { key.Name, key.Prefix }, now, ct);

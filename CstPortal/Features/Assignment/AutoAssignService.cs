@@ -78,12 +78,12 @@ public sealed class AutoAssignService(IDbContextFactory<CstDbContext> dbFactory,
         if (teamId is null) return new AutoAssignResult(number, AutoAssignOutcome.Skipped, decision.Reason + " The category has no team.");
         var reason = decision.Reason + " Sent to the team's queue.";
         var queued = await workflow.ApplyAsync(number, version, new TransitionInput(WorkflowAction.Assign) { TeamId = teamId, Reason = "Auto-assignment: " + reason },
-            System, (db, _, now) =>
+            System, async (db, _, now) =>
             {
                 if (supervisorUserId is not null)
-                    Outbox.Enqueue(db, now, NotificationChannel.InApp, $"{number} needs a person", $"No agent could take {number}: {reason}",
-                        recipientUserId: supervisorUserId, requestNumber: number, deduplicationKey: $"noagent:{number}:{version}");
-                return Task.CompletedTask;
+                    await Outbox.EnqueueAsync(db, now, NotificationChannel.InApp, NotificationTexts.NeedsPerson,
+                        () => new Dictionary<string, string> { ["number"] = number, ["reason"] = reason },
+                        recipientUserId: supervisorUserId, requestNumber: number, deduplicationKey: $"noagent:{number}:{version}", ct: ct);
             }, ct);
         return queued.Succeeded
             ? new AutoAssignResult(number, AutoAssignOutcome.SentToTeamQueue, reason)

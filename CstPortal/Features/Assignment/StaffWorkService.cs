@@ -47,10 +47,11 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var open = new[] { RequestStatus.Assigned, RequestStatus.InProgress };
+        var culture = Common.Cultures.Current;
         var rows = await db.Requests.AsNoTracking().Where(where).Where(r => open.Contains(r.Status))
             .Select(r => new
             {
-                r.Number, r.Version, r.Status, Category = r.Category!.Name, r.Priority, r.Address,
+                r.Number, r.Version, r.Status, Category = r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name, r.Priority, r.Address,
                 Zone = db.Zones.Where(z => z.Id == r.ZoneId).Select(z => z.Name).First(), r.Description, r.Latitude, r.Longitude,
                 r.CreatedAt, r.ResolutionDueAt, Arrived = r.Milestones.Any(m => m.Kind == MilestoneKind.Arrived), r.AssignedAgentId,
             }).ToListAsync(ct);

@@ -39,12 +39,10 @@ public static class DuplicateMerge
                 db.RequestSupporters.Add(new RequestSupporter { ServiceRequestId = masterId, UserId = userId, Email = email, At = now });
                 added++;
             }
-            Outbox.Enqueue(db, now, userId is null ? NotificationChannel.Email : NotificationChannel.InApp,
-                $"Your report {duplicate.Number} was merged into {master.Number}",
-                $"The problem you reported as {duplicate.Number} was already reported as {master.Number}. We merged the two: " +
-                $"follow {master.Number} for progress; you will be told when it is resolved.",
+            await Outbox.EnqueueAsync(db, now, userId is null ? NotificationChannel.Email : NotificationChannel.InApp, NotificationTexts.Merged,
+                () => new Dictionary<string, string> { ["duplicate"] = duplicate.Number, ["master"] = master.Number },
                 recipientUserId: userId, recipientEmail: userId is null ? email : null, requestNumber: master.Number,
-                deduplicationKey: $"merge:{duplicate.Number}:{userId ?? email}");
+                deduplicationKey: $"merge:{duplicate.Number}:{userId ?? email}", ct: ct);
         }
 
         // The reporter counts as one supporter, plus whoever already supported the duplicate.

@@ -16,4 +16,14 @@ public static class Outbox
             RecipientEmail = recipientEmail, RequestNumber = requestNumber, DeduplicationKey = deduplicationKey, NextAttemptAt = now,
         });
     }
+
+    /// <summary>Queues a notification of a kind (<see cref="NotificationTexts"/>), worded in its recipient's language.</summary>
+    public static async Task EnqueueAsync(CstDbContext db, DateTime now, NotificationChannel channel, string kind,
+        Func<IReadOnlyDictionary<string, string>> values, string? recipientUserId = null, string? recipientEmail = null,
+        string? requestNumber = null, string? deduplicationKey = null, CancellationToken ct = default)
+    {
+        var culture = await NotificationTexts.RecipientCultureAsync(db, recipientUserId, recipientEmail, ct);
+        var (subject, body) = await NotificationTexts.RenderAsync(db, kind, culture, values, ct);
+        Enqueue(db, now, channel, subject, body, recipientUserId, recipientEmail, requestNumber, deduplicationKey);
+    }
 }

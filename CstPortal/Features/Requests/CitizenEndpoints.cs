@@ -20,7 +20,7 @@ public static class CitizenEndpoints
             {
                 context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
                 context.HttpContext.Response.Headers.RetryAfter = "600";
-                await context.HttpContext.Response.WriteAsync(CitizenLimits.TooMany, ct);
+                await context.HttpContext.Response.WriteAsync(Texts.Get(CitizenLimits.TooMany), ct);
             };
             o.AddPolicy(SubmissionPolicy, http =>
             {

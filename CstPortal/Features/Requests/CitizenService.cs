@@ -47,10 +47,16 @@ public sealed class CitizenService(
     public async Task<IReadOnlyList<CategoryForm>> CategoriesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var categories = await db.Categories.AsNoTracking().Include(c => c.Questions).Where(c => c.IsActive)
+        var culture = Cultures.Current;
+        var categories = await db.Categories.AsNoTracking().AsSplitQuery().Where(c => c.IsActive)
+            .Include(c => c.Translations.Where(t => t.Culture == culture))
+            .Include(c => c.Questions).ThenInclude(q => q.Translations.Where(t => t.Culture == culture))
             .OrderBy(c => c.Group).ThenBy(c => c.Name).ToListAsync(ct);
-        return categories.Select(c => new CategoryForm(c.Id, c.Name, c.Group, c.Description,
-            c.Questions.OrderBy(q => q.Order).Select(q => new QuestionView(q.Code, q.Prompt, q.Type, q.Required, q.Choices())).ToList())).ToList();
+        return categories.Select(c => (Category: c, Text: c.In(culture))).OrderBy(c => c.Text.Group, StringComparer.CurrentCulture)
+            .ThenBy(c => c.Text.Name, StringComparer.CurrentCulture)
+            .Select(c => new CategoryForm(c.Category.Id, c.Text.Name, c.Text.Group, c.Text.Description,
+                c.Category.Questions.OrderBy(q => q.Order).Select(q => new QuestionView(q.Code, q.PromptIn(culture), q.Type, q.Required, q.ChoicesIn(culture))).ToList()))
+            .ToList();
     }
 
     /// <summary>Open requests of the category near the point from the last 30 days, best match first.</summary>
@@ -59,9 +65,11 @@ public sealed class CitizenService(
         var matches = await duplicates.FindAsync(categoryId, latitude, longitude, description, ct: ct);
         if (matches.Count == 0) return [];
         var numbers = matches.Select(m => m.Candidate.Number).ToList();
+        var culture = Cultures.Current;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Requests.AsNoTracking().Where(r => numbers.Contains(r.Number))
-            .Select(r => new { r.Number, Category = r.Category!.Name, r.Status, r.Address, r.SupporterCount }).ToDictionaryAsync(r => r.Number, ct);
+            .Select(r => new { r.Number, Category = r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name,
+                r.Status, r.Address, r.SupporterCount }).ToDictionaryAsync(r => r.Number, ct);
         return matches.Where(m => rows.ContainsKey(m.Candidate.Number)).Select(m =>
         {
             var r = rows[m.Candidate.Number];
@@ -83,7 +91,7 @@ public sealed class CitizenService(
         var limited = limits.TryTake(CitizenLimits.Submit, actor.UserId, clientAddress);
         if (!limited.Succeeded) return limited;
         var email = actor.UserId is null && !string.IsNullOrWhiteSpace(input.Email) ? input.Email.Trim() : null;
-        if (email is not null && !ContactEmail.IsValid(email)) return Result.Fail("The email address does not look right.");
+        if (email is not null && !ContactEmail.IsValid(email)) return Result.Fail(Texts.Get("The email address does not look right."));
         var photos = PhotoRules.ProcessAll(input.Photos);
         if (!photos.Succeeded) return Result.Fail(photos.Error!);
 
@@ -91,10 +99,10 @@ public sealed class CitizenService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Evidence).SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.Fail($"There is no request {number}.");
+        if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
         if (actor.UserId is not null && (request.ReporterUserId == actor.UserId
                 || await db.RequestSupporters.AnyAsync(s => s.ServiceRequestId == request.Id && s.UserId == actor.UserId, ct)))
-            return Result.Fail("You have already reported this problem; it is in your requests.");
+            return Result.Fail(Texts.Get("You have already reported this problem; it is in your requests."));
         var joined = request.AddSupporter(now);
         if (!joined.Succeeded) return joined;
         var added = request.AddPhotos(photos.Value!, actor.UserId, now);
@@ -139,8 +147,8 @@ public sealed class CitizenService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         var relation = request is null ? Relation.None : await RelationAsync(db, request, actor, code, ct);
-        if (request is null || relation == Relation.None) return Result.Fail($"There is no request {number} that you can comment on.");
-        if (!request.Status.IsOpen() && relation != Relation.Staff) return Result.Fail("This request is no longer open for comments.");
+        if (request is null || relation == Relation.None) return Result.Fail(Texts.Get("There is no request {0} that you can comment on.", number));
+        if (!request.Status.IsOpen() && relation != Relation.Staff) return Result.Fail(Texts.Get("This request is no longer open for comments."));
         var who = actor.UserId is null ? new ActorInfo(null, relation == Relation.Reporter ? "Reporter (tracking code)" : "Anonymous") : actor.Info;
         var outcome = request.AddComment(who, text, now);
         if (!outcome.Succeeded) return outcome;
@@ -153,7 +161,7 @@ public sealed class CitizenService(
 
     public async Task<Result> AddPhotosAsync(string number, string? code, IReadOnlyList<PhotoUpload> uploads, Actor actor, string? clientAddress, CancellationToken ct = default)
     {
-        if (uploads.Count == 0) return Result.Fail("Choose at least one photo.");
+        if (uploads.Count == 0) return Result.Fail(Texts.Get("Choose at least one photo."));
         var limited = limits.TryTake(CitizenLimits.Comment, actor.UserId, clientAddress);
         if (!limited.Succeeded) return limited;
         var photos = PhotoRules.ProcessAll(uploads);
@@ -163,7 +171,7 @@ public sealed class CitizenService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Evidence).SingleOrDefaultAsync(r => r.Number == number, ct);
         var relation = request is null ? Relation.None : await RelationAsync(db, request, actor, code, ct);
-        if (request is null || relation is Relation.None or Relation.Staff) return Result.Fail($"There is no request {number} that you can add photos to.");
+        if (request is null || relation is Relation.None or Relation.Staff) return Result.Fail(Texts.Get("There is no request {0} that you can add photos to.", number));
         var added = request.AddPhotos(photos.Value!, actor.UserId, now);
         if (!added.Succeeded) return added;
         foreach (var photo in photos.Value!) await evidence.SaveAsync(photo, ct);
@@ -182,7 +190,7 @@ public sealed class CitizenService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Rating).SingleOrDefaultAsync(r => r.Number == number, ct);
         var relation = request is null ? Relation.None : await RelationAsync(db, request, actor, code, ct);
-        if (request is null || relation != Relation.Reporter) return Result.Fail("Only the person who reported this request can rate it.");
+        if (request is null || relation != Relation.Reporter) return Result.Fail(Texts.Get("Only the person who reported this request can rate it."));
         var outcome = request.Rate(stars, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.rate", "ServiceRequest", number, new { stars }, now, ct);
@@ -206,10 +214,12 @@ public sealed class CitizenService(
     {
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-30);
         var open = RequestStatusExtensions.OpenStatuses;
+        var culture = Cultures.Current;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Requests.AsNoTracking().Where(r => open.Contains(r.Status) && r.CreatedAt >= since)
             .OrderByDescending(r => r.CreatedAt).Take(Math.Clamp(max, 1, 2000))
-            .Select(r => new OpenPoint(r.Number, r.Category!.Name, r.Status, r.Latitude, r.Longitude, r.CreatedAt)).ToListAsync(ct);
+            .Select(r => new OpenPoint(r.Number,
+                r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name, r.Status, r.Latitude, r.Longitude, r.CreatedAt)).ToListAsync(ct);
     }
 
     /// <summary>A photo file, if this viewer may see it: photos of requests are public unless the request was closed as invalid.</summary>

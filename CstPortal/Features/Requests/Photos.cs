@@ -31,7 +31,7 @@ public static class PhotoRules
     public static Result<IReadOnlyList<ProcessedPhoto>> ProcessAll(IReadOnlyList<PhotoUpload>? uploads)
     {
         if (uploads is null || uploads.Count == 0) return Result<IReadOnlyList<ProcessedPhoto>>.Ok([]);
-        if (uploads.Count > MaxFiles) return Result<IReadOnlyList<ProcessedPhoto>>.Fail($"Add at most {MaxFiles} photos.");
+        if (uploads.Count > MaxFiles) return Result<IReadOnlyList<ProcessedPhoto>>.Fail(Texts.Get("Add at most {0} photos.", MaxFiles));
         var done = new List<ProcessedPhoto>();
         foreach (var upload in uploads)
         {
@@ -45,23 +45,23 @@ public static class PhotoRules
     public static Result<ProcessedPhoto> Process(PhotoUpload upload)
     {
         if (!IsPlainFileName(upload.FileName))
-            return Result<ProcessedPhoto>.Fail("A photo's file name must be a plain name, without a folder path or control characters. Rename the file and add it again.");
+            return Result<ProcessedPhoto>.Fail(Texts.Get("A photo's file name must be a plain name, without a folder path or control characters. Rename the file and add it again."));
         var name = string.IsNullOrWhiteSpace(upload.FileName) ? "The photo" : $"\"{upload.FileName}\"";
-        if (upload.Content.Length == 0) return Result<ProcessedPhoto>.Fail($"{name} is empty.");
-        if (upload.Content.Length > MaxBytes) return Result<ProcessedPhoto>.Fail($"{name} is larger than 10 MB. Choose a smaller photo.");
+        if (upload.Content.Length == 0) return Result<ProcessedPhoto>.Fail(Texts.Get("{0} is empty.", name));
+        if (upload.Content.Length > MaxBytes) return Result<ProcessedPhoto>.Fail(Texts.Get("{0} is larger than 10 MB. Choose a smaller photo.", name));
 
         using var data = SKData.CreateCopy(upload.Content);
         using var codec = SKCodec.Create(data);
         if (codec is null || codec.EncodedFormat is not (SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Webp))
-            return Result<ProcessedPhoto>.Fail($"{name} is not a JPEG, PNG or WebP image.");
+            return Result<ProcessedPhoto>.Fail(Texts.Get("{0} is not a JPEG, PNG or WebP image.", name));
         var info = codec.Info;
         if ((long)info.Width * info.Height > MaxPixels || info.Width <= 0 || info.Height <= 0)
-            return Result<ProcessedPhoto>.Fail($"{name} has too many pixels ({info.Width} × {info.Height}). Use a photo of at most {MaxPixels / 1_000_000} megapixels.");
+            return Result<ProcessedPhoto>.Fail(Texts.Get("{0} has too many pixels ({1} × {2}). Use a photo of at most {3} megapixels.", name, info.Width, info.Height, MaxPixels / 1_000_000));
 
         using var decoded = new SKBitmap(new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var status = codec.GetPixels(decoded.Info, decoded.GetPixels());
         if (status is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
-            return Result<ProcessedPhoto>.Fail($"{name} could not be read as an image.");
+            return Result<ProcessedPhoto>.Fail(Texts.Get("{0} could not be read as an image.", name));
 
         using var upright = Orient(decoded, codec.EncodedOrigin);
         var (full, w, h) = Encode(upright, MaxEdge);

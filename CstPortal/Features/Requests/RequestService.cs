@@ -35,23 +35,24 @@ public sealed class RequestService(
         CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (string.IsNullOrWhiteSpace(input.Description)) return Result<SubmitReceipt>.Fail("Describe the problem.");
-        if (input.Description.Length > MaxDescription) return Result<SubmitReceipt>.Fail($"The description can be at most {MaxDescription:N0} characters.");
+        if (string.IsNullOrWhiteSpace(input.Description)) return Result<SubmitReceipt>.Fail(Texts.Get("Describe the problem."));
+        if (input.Description.Length > MaxDescription) return Result<SubmitReceipt>.Fail(Texts.Get("The description can be at most {0:N0} characters.", MaxDescription));
         if (input.Latitude is < -90 or > 90 || input.Longitude is < -180 or > 180 || double.IsNaN(input.Latitude) || double.IsNaN(input.Longitude))
-            return Result<SubmitReceipt>.Fail("The location is not a valid point on the map.");
+            return Result<SubmitReceipt>.Fail(Texts.Get("The location is not a valid point on the map."));
         if (input.AnonymousEmail is { Length: > 0 } email && !ContactEmail.IsValid(email))
-            return Result<SubmitReceipt>.Fail("The email address does not look right.");
-        if (input.Address is { Length: > 400 }) return Result<SubmitReceipt>.Fail("The address or landmark can be at most 400 characters.");
+            return Result<SubmitReceipt>.Fail(Texts.Get("The email address does not look right."));
+        if (input.Address is { Length: > 400 }) return Result<SubmitReceipt>.Fail(Texts.Get("The address or landmark can be at most 400 characters."));
         var photos = PhotoRules.ProcessAll(input.Photos);
         if (!photos.Succeeded) return Result<SubmitReceipt>.Fail(photos.Error!);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var category = await db.Categories.AsNoTracking().Include(c => c.Questions)
+        var culture = Cultures.Current;
+        var category = await db.Categories.AsNoTracking().Include(c => c.Questions).ThenInclude(q => q.Translations.Where(t => t.Culture == culture))
             .SingleOrDefaultAsync(c => c.Id == input.CategoryId && c.IsActive, ct);
-        if (category is null) return Result<SubmitReceipt>.Fail("Choose a category.");
+        if (category is null) return Result<SubmitReceipt>.Fail(Texts.Get("Choose a category."));
 
         var zoneId = await zones.LocateAsync(input.Latitude, input.Longitude, ct);
-        if (zoneId is null) return Result<SubmitReceipt>.Fail("That location is outside the city's service area. Move the pin inside the city.");
+        if (zoneId is null) return Result<SubmitReceipt>.Fail(Texts.Get("That location is outside the city's service area. Move the pin inside the city."));
 
         var answers = CategoryAnswers.Validate(category.Questions, input.Answers ?? new Dictionary<string, string>());
         if (!answers.Succeeded) return Result<SubmitReceipt>.Fail(answers.Error!);
@@ -78,10 +79,9 @@ public sealed class RequestService(
         await db.SaveChangesAsync(ct);
         request.AssignNumber(now.Year);
         if (trackingCode is not null && request.ReporterEmail is { } contact)
-            Notifications.Outbox.Enqueue(db, now, Notifications.NotificationChannel.Email, $"Your report {request.Number}",
-                $"Thank you for your report. Request number: {request.Number}. Tracking code: {trackingCode}.\n" +
-                $"Follow it at /track?number={request.Number}&code={trackingCode}",
-                recipientEmail: contact, requestNumber: request.Number, deduplicationKey: $"submitted:{request.Number}");
+            await Notifications.Outbox.EnqueueAsync(db, now, Notifications.NotificationChannel.Email, Notifications.NotificationTexts.ReportReceived,
+                () => new Dictionary<string, string> { ["number"] = request.Number, ["code"] = trackingCode, ["link"] = $"/track?number={request.Number}&code={trackingCode}" },
+                recipientEmail: contact, requestNumber: request.Number, deduplicationKey: $"submitted:{request.Number}", ct: ct);
         if (alsoInTransaction is not null) await alsoInTransaction(db, request);
         await AuditLog.AppendAsync(db, actor.Info, "request.submit", "ServiceRequest", request.Number,
             new { category = category.ServiceCode, zoneId, anonymous = actor.UserId is null, photos = photos.Value!.Select(p => p.Sha256) }, now, ct);
@@ -112,9 +112,13 @@ public sealed class RequestService(
         var pageSize = Math.Clamp(filter.PageSize, 1, 200);
         var page = Math.Max(1, filter.Page);
         var total = await q.CountAsync(ct);
+        var culture = Cultures.Current;
         var items = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(r => new RequestSummary(r.Number, r.Category!.Name, r.Category.Group, r.Priority, r.Status,
+            .Select(r => new RequestSummary(r.Number,
+                r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name,
+                r.Category.Translations.Where(t => t.Culture == culture && t.Group != "").Select(t => t.Group).FirstOrDefault() ?? r.Category.Group,
+                r.Priority, r.Status,
                 db.Zones.Where(zn => zn.Id == r.ZoneId).Select(zn => zn.Name).First(), r.Address, r.CreatedAt,
                 r.ResponseDueAt, r.ResolutionDueAt, r.ResolvedAt,
                 db.Agents.Where(ag => ag.Id == r.AssignedAgentId).Select(ag => ag.DisplayName).FirstOrDefault()
@@ -132,7 +136,7 @@ public sealed class RequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number, ct);
-        var notFound = Result<RequestDetails>.Fail($"There is no request {number} that you can see.");
+        var notFound = Result<RequestDetails>.Fail(Texts.Get("There is no request {0} that you can see.", number));
         if (request is null) return notFound;
         var isStaff = viewer.IsStaff;
         if (!isStaff && (viewer.UserId is null || (request.ReporterUserId != viewer.UserId
@@ -148,7 +152,7 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
         if (request?.TrackingCodeHash is null || !TrackingCodes.Matches(code, request.TrackingCodeHash))
-            return Result<RequestDetails>.Fail("No request matches that number and tracking code. Check both and try again.");
+            return Result<RequestDetails>.Fail(Texts.Get("No request matches that number and tracking code. Check both and try again."));
         return await ProjectAsync(db, request, Party.Reporter, isStaff: false, NoteReach.Nothing, ct);
     }
 
@@ -157,7 +161,7 @@ public sealed class RequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
-        if (request is null) return Result<RequestDetails>.Fail($"There is no request {number}.");
+        if (request is null) return Result<RequestDetails>.Fail(Texts.Get("There is no request {0}.", number));
         return await ProjectAsync(db, request, Party.None, isStaff: false, NoteReach.Nothing, ct);
     }
 
@@ -171,7 +175,7 @@ public sealed class RequestService(
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         if (request is null || (!actor.IsStaff && (actor.UserId is null || (request.ReporterUserId != actor.UserId
                 && !await db.RequestSupporters.AnyAsync(x => x.ServiceRequestId == request.Id && x.UserId == actor.UserId, ct)))))
-            return Result.Fail($"There is no request {number} that you can comment on.");
+            return Result.Fail(Texts.Get("There is no request {0} that you can comment on.", number));
         var outcome = request.AddComment(actor.Info, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.comment", "ServiceRequest", number, new { length = text.Length }, now, ct);
@@ -192,7 +196,7 @@ public sealed class RequestService(
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         // Who may read a request's notes may add to them; a note is no way to reach a request outside one's own zones.
         if (request is null || !InternalNoteAccess.MaySee(await InternalNoteAccess.ReachAsync(db, actor, ct), request.ZoneId, request.AssignedTeamId, request.AssignedAgentId))
-            return Result.Fail($"There is no request {number} that you can add a note to.");
+            return Result.Fail(Texts.Get("There is no request {0} that you can add a note to.", number));
         var outcome = request.AddInternalNote(actor.Info, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.note", "ServiceRequest", number, new { length = text.Length }, now, ct);
@@ -213,8 +217,10 @@ public sealed class RequestService(
     public async Task<IReadOnlyList<CategoryOption>> CategoriesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Categories.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.Group).ThenBy(c => c.Name)
-            .Select(c => new CategoryOption(c.Id, c.Name, c.Group, c.DefaultPriority)).ToListAsync(ct);
+        var culture = Cultures.Current;
+        var categories = await db.Categories.AsNoTracking().Where(c => c.IsActive).Include(c => c.Translations.Where(t => t.Culture == culture)).ToListAsync(ct);
+        return categories.Select(c => (c, Text: c.In(culture))).OrderBy(x => x.Text.Group, StringComparer.CurrentCulture).ThenBy(x => x.Text.Name, StringComparer.CurrentCulture)
+            .Select(x => new CategoryOption(x.c.Id, x.Text.Name, x.Text.Group, x.c.DefaultPriority)).ToList();
     }
 
     /// <summary>Agents (with their open workload) and teams that a request can be assigned to.</summary>
@@ -234,7 +240,7 @@ public sealed class RequestService(
 
     private static Task<ServiceRequest?> LoadAsync(CstDbContext db, string number, CancellationToken ct) =>
         db.Requests.AsNoTracking().AsSplitQuery()
-            .Include(r => r.Category).Include(r => r.History).Include(r => r.Comments)
+            .Include(r => r.Category).ThenInclude(c => c!.Translations.Where(t => t.Culture == Cultures.Current)).Include(r => r.History).Include(r => r.Comments)
             .Include(r => r.Milestones).Include(r => r.Answers)
             .SingleOrDefaultAsync(r => r.Number == number, ct);
 
@@ -247,8 +253,9 @@ public sealed class RequestService(
         var reporter = isStaff && r.ReporterUserId is { } u
             ? await db.Users.Where(x => x.Id == u).Select(x => x.DisplayName + " <" + x.Email + ">").SingleOrDefaultAsync(ct)
             : isStaff ? (r.ReporterEmail is null ? "Anonymous" : $"Anonymous <{r.ReporterEmail}>") : null;
+        var culture = Cultures.Current;
         var questions = await db.CategoryQuestions.AsNoTracking().Where(q => q.CategoryId == r.CategoryId)
-            .ToDictionaryAsync(q => q.Code, ct);
+            .Include(q => q.Translations.Where(t => t.Culture == culture)).ToDictionaryAsync(q => q.Code, ct);
 
         var timeline = new List<TimelineEntry>();
         timeline.AddRange(r.History.Select(h => new TimelineEntry(h.At, "status",
@@ -282,15 +289,16 @@ public sealed class RequestService(
             .Select(n => new TimelineEntry(n.At, "note", "Internal note", n.Text, n.AuthorName)).ToListAsync(ct);
         // Choices are stored by key and shown by their label.
         var answers = r.Answers.Select(x => questions.GetValueOrDefault(x.QuestionCode) is { } q
-            ? new KeyValuePair<string, string>(q.Prompt, q.Type is QuestionType.SingleChoice or QuestionType.MultipleChoice
-                ? string.Join(", ", x.Value.Split(';').Select(v => q.Choices().FirstOrDefault(c => c.Key == v).Label ?? v))
+            ? new KeyValuePair<string, string>(q.PromptIn(culture), q.Type is QuestionType.SingleChoice or QuestionType.MultipleChoice
+                ? string.Join(", ", x.Value.Split(';').Select(v => q.ChoicesIn(culture).FirstOrDefault(c => c.Key == v).Label ?? v))
                 : x.Value)
             : new KeyValuePair<string, string>(x.QuestionCode, x.Value)).ToList();
         var actions = TransitionRules.AvailableActions(r.Status, party);
         var canArrive = (party & Party.AssignedAgent) != 0 && r.Status is RequestStatus.Assigned or RequestStatus.InProgress
             && r.Milestones.All(x => x.Kind != MilestoneKind.Arrived);
 
-        return new RequestDetails(r.Number, r.Version, r.Status, r.Category!.Name, r.Category.Group, r.CategoryId, r.Priority,
+        var category = r.Category!.In(culture);
+        return new RequestDetails(r.Number, r.Version, r.Status, category.Name, category.Group, r.CategoryId, r.Priority,
             r.Description, r.Latitude, r.Longitude, r.Address, zoneName, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt,
             r.AssignedAt, r.ResolvedAt, team, agent, r.ResolutionNote, r.CloseReason, master, r.SupporterCount, answers,
             timeline, notes, reporter, actions, canArrive);
@@ -342,25 +350,25 @@ public static class CategoryAnswers
             var value = answers.GetValueOrDefault(q.Code)?.Trim();
             if (string.IsNullOrEmpty(value))
             {
-                if (q.Required) return Fail($"Answer the question \"{q.Prompt}\".");
+                if (q.Required) return Fail(Texts.Get("Answer the question \"{0}\".", q.Prompt));
                 continue;
             }
             switch (q.Type)
             {
                 case QuestionType.Number when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _):
-                    return Fail($"\"{q.Prompt}\" needs a number.");
+                    return Fail(Texts.Get("\"{0}\" needs a number.", q.Prompt));
                 case QuestionType.SingleChoice when q.Choices().All(c => c.Key != value):
-                    return Fail($"Choose one of the offered answers for \"{q.Prompt}\".");
+                    return Fail(Texts.Get("Choose one of the offered answers for \"{0}\".", q.Prompt));
                 case QuestionType.MultipleChoice when value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     .Any(v => q.Choices().All(c => c.Key != v)):
-                    return Fail($"Choose only offered answers for \"{q.Prompt}\".");
+                    return Fail(Texts.Get("Choose only offered answers for \"{0}\".", q.Prompt));
                 case QuestionType.Text when value.Length > 1000:
-                    return Fail($"The answer to \"{q.Prompt}\" can be at most 1,000 characters.");
+                    return Fail(Texts.Get("The answer to \"{0}\" can be at most 1,000 characters.", q.Prompt));
             }
             clean[q.Code] = value;
         }
         var unknown = answers.Keys.FirstOrDefault(k => questions.All(q => q.Code != k));
-        if (unknown is not null) return Fail($"\"{unknown}\" is not a question of this category.");
+        if (unknown is not null) return Fail(Texts.Get("\"{0}\" is not a question of this category.", unknown));
         return Result<IReadOnlyDictionary<string, string>>.Ok(clean);
     }
 

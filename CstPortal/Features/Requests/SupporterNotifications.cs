@@ -1,3 +1,4 @@
+using CstPortal.Common;
 using CstPortal.Data;
 using CstPortal.Features.Notifications;
 using CstPortal.Features.Workflow;
@@ -11,16 +12,17 @@ public static class SupporterNotifications
     public static async Task EnqueueAsync(CstDbContext db, ServiceRequest request, DateTime now, CancellationToken ct)
     {
         var supporters = await db.RequestSupporters.AsNoTracking().Where(s => s.ServiceRequestId == request.Id).ToListAsync(ct);
-        var subject = $"Request {request.Number} is now {TransitionRules.Describe(request.Status).ToLowerInvariant()}";
-        var body = $"The problem you reported as {request.Number} is now: {TransitionRules.Describe(request.Status)}.\n" +
-                   $"Follow it at /public/requests/{request.Number}";
+        IReadOnlyDictionary<string, string> Values() => new Dictionary<string, string>
+        {
+            ["number"] = request.Number, ["status"] = Texts.Get(request.Status.Label()).ToLower(System.Globalization.CultureInfo.CurrentCulture), ["link"] = $"/public/requests/{request.Number}",
+        };
         foreach (var s in supporters)
         {
             var key = $"support:{request.Number}:{request.Version}:{s.Id}";
             if (s.UserId is not null)
-                Outbox.Enqueue(db, now, NotificationChannel.InApp, subject, body, recipientUserId: s.UserId, requestNumber: request.Number, deduplicationKey: key);
+                await Outbox.EnqueueAsync(db, now, NotificationChannel.InApp, NotificationTexts.SupporterUpdate, Values, recipientUserId: s.UserId, requestNumber: request.Number, deduplicationKey: key, ct: ct);
             else if (s.Email is not null)
-                Outbox.Enqueue(db, now, NotificationChannel.Email, subject, body, recipientEmail: s.Email, requestNumber: request.Number, deduplicationKey: key);
+                await Outbox.EnqueueAsync(db, now, NotificationChannel.Email, NotificationTexts.SupporterUpdate, Values, recipientEmail: s.Email, requestNumber: request.Number, deduplicationKey: key, ct: ct);
         }
     }
 }

@@ -90,10 +90,11 @@ public sealed class PerformanceService(IDbContextFactory<CstDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var open = RequestStatusExtensions.OpenStatuses;
+        var culture = Common.Cultures.Current;
         var rows = await (from e in db.SlaEscalations.AsNoTracking().Where(e => e.InSupervisorQueue)
                           join r in db.Requests.AsNoTracking() on e.ServiceRequestId equals r.Id
                           where open.Contains(r.Status)
-                          select new EscalatedRequest(r.Number, r.Category!.Name, r.Priority, r.Status, r.ResolutionDueAt, r.CreatedAt, e.FiredAt))
+                          select new EscalatedRequest(r.Number, r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name, r.Priority, r.Status, r.ResolutionDueAt, r.CreatedAt, e.FiredAt))
             .Take(500).ToListAsync(ct);
         return [.. rows.GroupBy(r => r.Number).Select(g => g.MinBy(x => x.EscalatedAt)!).OrderBy(r => r.EscalatedAt)];
     }

@@ -33,11 +33,11 @@ public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, T
 
     public async Task<Result> SaveCalendarAsync(CalendarInput input, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsIn(Roles.Admin)) return Result.Fail(AdminsOnly);
+        if (!actor.IsIn(Roles.Admin)) return Result.Fail(Texts.Get(AdminsOnly));
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(input.TimeZoneId?.Trim() ?? "", out _))
-            return Result.Fail($"\"{input.TimeZoneId}\" is not a time zone this server knows. Use an IANA id such as America/New_York.");
-        if (input.WorkingDays.Count == 0) return Result.Fail("Choose at least one working day.");
-        if (input.Closes <= input.Opens) return Result.Fail("Closing time must be after opening time.");
+            return Result.Fail(Texts.Get("\"{0}\" is not a time zone this server knows. Use an IANA id such as America/New_York.", input.TimeZoneId));
+        if (input.WorkingDays.Count == 0) return Result.Fail(Texts.Get("Choose at least one working day."));
+        if (input.Closes <= input.Opens) return Result.Fail(Texts.Get("Closing time must be after opening time."));
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -56,12 +56,12 @@ public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, T
 
     public async Task<Result> AddHolidayAsync(DateOnly date, string name, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsIn(Roles.Admin)) return Result.Fail(AdminsOnly);
-        if (string.IsNullOrWhiteSpace(name)) return Result.Fail("Give the holiday a name.");
+        if (!actor.IsIn(Roles.Admin)) return Result.Fail(Texts.Get(AdminsOnly));
+        if (string.IsNullOrWhiteSpace(name)) return Result.Fail(Texts.Get("Give the holiday a name."));
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await db.PublicHolidays.AnyAsync(h => h.Date == date, ct)) return Result.Fail($"{date:yyyy-MM-dd} is already a holiday.");
+        if (await db.PublicHolidays.AnyAsync(h => h.Date == date, ct)) return Result.Fail(Texts.Get("{0:yyyy-MM-dd} is already a holiday.", date));
         db.PublicHolidays.Add(new PublicHoliday { Date = date, Name = name.Trim() });
         await AuditLog.AppendAsync(db, actor.Info, "sla.holiday.add", "PublicHoliday", date.ToString("yyyy-MM-dd"), new { name }, now, ct);
         await db.SaveChangesAsync(ct);
@@ -71,12 +71,12 @@ public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, T
 
     public async Task<Result> RemoveHolidayAsync(int id, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsIn(Roles.Admin)) return Result.Fail(AdminsOnly);
+        if (!actor.IsIn(Roles.Admin)) return Result.Fail(Texts.Get(AdminsOnly));
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var holiday = await db.PublicHolidays.SingleOrDefaultAsync(h => h.Id == id, ct);
-        if (holiday is null) return Result.Fail("That holiday was already removed.");
+        if (holiday is null) return Result.Fail(Texts.Get("That holiday was already removed."));
         db.PublicHolidays.Remove(holiday);
         await AuditLog.AppendAsync(db, actor.Info, "sla.holiday.remove", "PublicHoliday", holiday.Date.ToString("yyyy-MM-dd"), new { holiday.Name }, now, ct);
         await db.SaveChangesAsync(ct);
@@ -95,23 +95,23 @@ public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, T
     /// <summary>Adds a level (Id 0) or changes one. A level's number is its identity in what already fired, so it cannot change.</summary>
     public async Task<Result> SaveRuleAsync(RuleView input, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsIn(Roles.Admin)) return Result.Fail(AdminsOnly);
-        if (string.IsNullOrWhiteSpace(input.Name)) return Result.Fail("Give the level a name.");
-        if (input.Level < 1) return Result.Fail("Levels are numbered from 1.");
-        if (input.HoursAfterTrigger is < 0 or > 24 * 365) return Result.Fail("Hours after the trigger must be between 0 and 8,760.");
+        if (!actor.IsIn(Roles.Admin)) return Result.Fail(Texts.Get(AdminsOnly));
+        if (string.IsNullOrWhiteSpace(input.Name)) return Result.Fail(Texts.Get("Give the level a name."));
+        if (input.Level < 1) return Result.Fail(Texts.Get("Levels are numbered from 1."));
+        if (input.HoursAfterTrigger is < 0 or > 24 * 365) return Result.Fail(Texts.Get("Hours after the trigger must be between 0 and 8,760."));
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         EscalationRule? rule;
         if (input.Id == 0)
         {
-            if (await db.EscalationRules.AnyAsync(r => r.Level == input.Level, ct)) return Result.Fail($"Level {input.Level} exists already; choose another number.");
+            if (await db.EscalationRules.AnyAsync(r => r.Level == input.Level, ct)) return Result.Fail(Texts.Get("Level {0} exists already; choose another number.", input.Level));
             db.EscalationRules.Add(rule = new EscalationRule { Level = input.Level });
         }
         else
         {
             rule = await db.EscalationRules.SingleOrDefaultAsync(r => r.Id == input.Id, ct);
-            if (rule is null) return Result.Fail("That level was removed meanwhile. Reload the page.");
+            if (rule is null) return Result.Fail(Texts.Get("That level was removed meanwhile. Reload the page."));
         }
         rule.Name = input.Name.Trim();
         rule.Trigger = input.Trigger;
@@ -140,14 +140,14 @@ public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, T
     /// <summary>Changes a policy's targets; requests already submitted keep their due times until triage recomputes them.</summary>
     public async Task<Result> SavePolicyAsync(int id, double responseHours, double resolutionHours, bool useWorkingHours, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsIn(Roles.Admin)) return Result.Fail(AdminsOnly);
-        if (responseHours <= 0 || resolutionHours <= 0) return Result.Fail("Targets must be more than 0 hours.");
-        if (resolutionHours < responseHours) return Result.Fail("The resolution target cannot be shorter than the response target.");
+        if (!actor.IsIn(Roles.Admin)) return Result.Fail(Texts.Get(AdminsOnly));
+        if (responseHours <= 0 || resolutionHours <= 0) return Result.Fail(Texts.Get("Targets must be more than 0 hours."));
+        if (resolutionHours < responseHours) return Result.Fail(Texts.Get("The resolution target cannot be shorter than the response target."));
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var policy = await db.SlaPolicies.SingleOrDefaultAsync(p => p.Id == id, ct);
-        if (policy is null) return Result.Fail("That policy no longer exists. Reload the page.");
+        if (policy is null) return Result.Fail(Texts.Get("That policy no longer exists. Reload the page."));
         policy.ResponseHours = responseHours;
         policy.ResolutionHours = resolutionHours;
         policy.UseWorkingHours = useWorkingHours;

@@ -100,9 +100,9 @@ public static class SlaClock
     {
         var delta = dueAt - now;
         var span = delta.Duration();
-        var text = span.TotalMinutes < 60 ? $"{Math.Max(1, (int)span.TotalMinutes)} min"
-            : span.TotalHours < 48 ? $"{(int)span.TotalHours} h"
-            : $"{(int)span.TotalDays} d";
-        return delta >= TimeSpan.Zero ? $"due in {text}" : $"{text} overdue";
+        var text = span.TotalMinutes < 60 ? Common.Texts.Get("{0} min", Math.Max(1, (int)span.TotalMinutes))
+            : span.TotalHours < 48 ? Common.Texts.Get("{0} h", (int)span.TotalHours)
+            : Common.Texts.Get("{0} d", (int)span.TotalDays);
+        return delta >= TimeSpan.Zero ? Common.Texts.Get("due in {0}", text) : Common.Texts.Get("{0} overdue", text);
     }
 }

@@ -1,3 +1,4 @@
+using CstPortal.Common;
 using CstPortal.Data;
 using CstPortal.Features.Notifications;
 using CstPortal.Features.Requests;
@@ -38,10 +39,9 @@ public static class SlaEffects
         if (email is null && request.ReporterUserId is { } userId)
             email = await db.Users.Where(u => u.Id == userId && u.EmailConfirmed).Select(u => u.Email).SingleOrDefaultAsync(ct);
         if (string.IsNullOrWhiteSpace(email)) return;
-        var status = request.Status.Code().Replace('_', ' ');
-        Outbox.Enqueue(db, now, NotificationChannel.Email,
-            $"Your request {request.Number} is now {status}",
-            $"Hello,\n\nyour request {request.Number} changed status: it is now {status}.\n\nThank you for helping keep the city in good shape.",
-            recipientEmail: email, requestNumber: request.Number, deduplicationKey: $"status:{request.Number}:{request.Version}");
+        await Outbox.EnqueueAsync(db, now, NotificationChannel.Email, NotificationTexts.StatusChanged,
+            () => new Dictionary<string, string> { ["number"] = request.Number, ["status"] = Texts.Get(request.Status.Label()).ToLower(System.Globalization.CultureInfo.CurrentCulture) },
+            recipientUserId: request.ReporterEmail is null ? request.ReporterUserId : null, recipientEmail: email,
+            requestNumber: request.Number, deduplicationKey: $"status:{request.Number}:{request.Version}", ct: ct);
     }
 }

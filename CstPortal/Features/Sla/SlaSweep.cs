@@ -1,3 +1,4 @@
+using System.Globalization;
 using CstPortal.Common;
 using CstPortal.Data;
 using CstPortal.Features.Assignment;
@@ -132,11 +133,15 @@ public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProv
                 else
                 {
                     if (rule.RaisePriority) request.RaisePriority(System.Info, now, $"SLA escalation level {level}: {targetName} target");
-                    var subject = rule.Trigger == EscalationTrigger.AtRisk
-                        ? $"{request.Number}: {targetName} target at risk"
-                        : $"{request.Number}: {targetName} target breached" + (rule.HoursAfterTrigger > 0 ? $" {rule.HoursAfterTrigger:0.#} h ago" : "");
-                    var body = $"{rule.Name}.\nRequest {request.Number} ({request.Priority}) was due for {targetName} at {dueAt:yyyy-MM-dd HH:mm} UTC."
-                        + (rule.MoveToSupervisorQueue ? "\nIt is now in the supervisors' escalated queue." : "");
+                    var kind = rule.Trigger == EscalationTrigger.AtRisk ? NotificationTexts.SlaAtRisk : NotificationTexts.SlaBreached;
+                    IReadOnlyDictionary<string, string> Values() => new Dictionary<string, string>
+                    {
+                        ["number"] = request.Number, ["priority"] = request.Priority.ToString(), ["rule"] = rule.Name,
+                        ["target"] = Texts.Get(target == SlaTarget.Response ? "response target" : "resolution target"),
+                        ["due"] = dueAt.ToString("g", CultureInfo.CurrentCulture) + " UTC",
+                        ["ago"] = rule.HoursAfterTrigger > 0 ? Texts.Get("{0} h ago", rule.HoursAfterTrigger.ToString("0.#", CultureInfo.CurrentCulture)) : "",
+                        ["queue"] = rule.MoveToSupervisorQueue ? Texts.Get("It is now in the supervisors' escalated queue.") : "",
+                    };
                     var users = new HashSet<string>();
                     if (rule.NotifyAssignedAgent && await recipients.AgentAsync(ct) is { } agent) users.Add(agent);
                     if (rule.NotifySupervisor || rule.MoveToSupervisorQueue) users.UnionWith(await recipients.SupervisorsAsync(ct));
@@ -144,8 +149,8 @@ public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProv
                     foreach (var user in users)
                     {
                         var key = $"sla:{requestId}:{target}:{level}:{user}";
-                        Outbox.Enqueue(db, now, NotificationChannel.InApp, subject, body, recipientUserId: user, requestNumber: request.Number, deduplicationKey: key + ":app");
-                        Outbox.Enqueue(db, now, NotificationChannel.Email, subject, body, recipientUserId: user, requestNumber: request.Number, deduplicationKey: key + ":mail");
+                        await Outbox.EnqueueAsync(db, now, NotificationChannel.InApp, kind, Values, recipientUserId: user, requestNumber: request.Number, deduplicationKey: key + ":app", ct: ct);
+                        await Outbox.EnqueueAsync(db, now, NotificationChannel.Email, kind, Values, recipientUserId: user, requestNumber: request.Number, deduplicationKey: key + ":mail", ct: ct);
                     }
                     await AuditLog.AppendAsync(db, System.Info, "sla.escalated", "ServiceRequest", request.Number,
                         new { target = targetName, level, rule = rule.Name, notified = users.Count, rule.RaisePriority, rule.MoveToSupervisorQueue }, now, ct);

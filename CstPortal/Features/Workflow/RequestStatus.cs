@@ -55,6 +55,17 @@ public static class RequestStatusExtensions
     public static readonly RequestStatus[] OpenStatuses =
         [RequestStatus.New, RequestStatus.Triaged, RequestStatus.Assigned, RequestStatus.InProgress];
 
+    /// <summary>The status's name as people read it: a resource key ("In progress"), shown in the reader's language.</summary>
+    public static string Label(this RequestStatus s) => s switch
+    {
+        RequestStatus.New => "New",
+        RequestStatus.Triaged => "Triaged",
+        RequestStatus.Assigned => "Assigned",
+        RequestStatus.InProgress => "In progress",
+        RequestStatus.Resolved => "Resolved",
+        _ => "Closed",
+    };
+
     public static string Code(this RequestStatus s) => s switch
     {
         RequestStatus.New => "new",

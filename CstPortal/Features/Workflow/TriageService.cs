@@ -56,8 +56,10 @@ public sealed class TriageService(
             var before = clock.GetUtcNow().UtcDateTime.AddHours(-h);
             q = q.Where(r => r.CreatedAt <= before);
         }
+        var culture = Cultures.Current;
         return await q.OrderBy(r => r.Priority).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(Math.Clamp(take, 1, 500))
-            .Select(r => new TriageItem(r.Number, r.Version, r.CategoryId, r.Category!.Name, r.Priority, r.ZoneId,
+            .Select(r => new TriageItem(r.Number, r.Version, r.CategoryId,
+                r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name, r.Priority, r.ZoneId,
                 db.Zones.Where(zn => zn.Id == r.ZoneId).Select(zn => zn.Name).First(), r.Address, r.Description, r.CreatedAt,
                 r.ResponseDueAt, r.Latitude, r.Longitude, r.Category.AutoAssign))
             .ToListAsync(ct);
@@ -66,8 +68,10 @@ public sealed class TriageService(
     public async Task<IReadOnlyList<CategoryOption>> CategoriesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Categories.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.Group).ThenBy(c => c.Name)
-            .Select(c => new CategoryOption(c.Id, c.Name, c.Group, c.DefaultPriority)).ToListAsync(ct);
+        var culture = Cultures.Current;
+        var categories = await db.Categories.AsNoTracking().Where(c => c.IsActive).Include(c => c.Translations.Where(t => t.Culture == culture)).ToListAsync(ct);
+        return categories.Select(c => (c, Text: c.In(culture))).OrderBy(x => x.Text.Group, StringComparer.CurrentCulture).ThenBy(x => x.Text.Name, StringComparer.CurrentCulture)
+            .Select(x => new CategoryOption(x.c.Id, x.Text.Name, x.Text.Group, x.c.DefaultPriority)).ToList();
     }
 
     public async Task<IReadOnlyList<ZoneOption>> ZonesAsync(CancellationToken ct = default) =>
@@ -151,7 +155,7 @@ public sealed class TriageService(
         var items = (await QueueAsync(new TriageFilter(), 500, ct)).ToDictionary(i => i.Number);
         return await BulkAsync(selection, async s => items.TryGetValue(s.Number, out var i)
             ? ToResult(await TriageAsync(s.Number, s.Version, i.CategoryId, i.Priority, actor, ct))
-            : Result.Fail("It is not new any more."));
+            : Result.Fail(Texts.Get("It is not new any more.")));
     }
 
     /// <summary>Triages each selected new request as it stands and assigns it to the agent or team (unless its category assigned it already).</summary>

@@ -49,7 +49,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
     public Task<Result> ApplyWithTrackingCodeAsync(string number, string trackingCode, long expectedVersion, TransitionInput input, CancellationToken ct = default) =>
         input.Action is WorkflowAction.Close or WorkflowAction.Reopen
             ? ApplyCoreAsync(number, expectedVersion, input, new Actor(null, "Reporter (tracking code)", new HashSet<string>()), trackingCode, alsoInTransaction: null, ct)
-            : Task.FromResult(Result.Fail("With a tracking code you can only confirm the fix or dispute it."));
+            : Task.FromResult(Result.Fail(Texts.Get("With a tracking code you can only confirm the fix or dispute it.")));
 
     private async Task<Result> ApplyCoreAsync(string number, long expectedVersion, TransitionInput input, Actor actor, string? trackingCode,
         Func<CstDbContext, ServiceRequest, DateTime, Task>? alsoInTransaction, CancellationToken ct)
@@ -62,14 +62,14 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.Fail($"There is no request {number}.");
-        if (request.Version != expectedVersion) return Result.Fail(ChangedByOthers);
+        if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
+        if (request.Version != expectedVersion) return Result.Fail(Texts.Get(ChangedByOthers));
 
         var party = await PartyOfAsync(db, request, actor, ct);
         if (trackingCode is not null)
         {
             if (request.TrackingCodeHash is null || !TrackingCodes.Matches(trackingCode, request.TrackingCodeHash))
-                return Result.Fail($"There is no request {number}.");
+                return Result.Fail(Texts.Get("There is no request {0}.", number));
             party = Party.Reporter;
         }
         var command = await BuildCommandAsync(db, request, input, now, ct);
@@ -101,7 +101,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Result.Fail(ChangedByOthers);
+            return Result.Fail(Texts.Get(ChangedByOthers));
         }
         events.Publish(new RequestChanged(number, request.Status.Code()));
         if (mergedInto is not null) events.Publish(mergedInto);
@@ -141,8 +141,8 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Milestones).SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.Fail($"There is no request {number}.");
-        if (request.Version != expectedVersion) return Result.Fail(ChangedByOthers);
+        if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
+        if (request.Version != expectedVersion) return Result.Fail(Texts.Get(ChangedByOthers));
 
         var outcome = request.RecordArrival(await PartyOfAsync(db, request, actor, ct), actor.Info, now, latitude, longitude);
         if (!outcome.Succeeded) return outcome;
@@ -155,7 +155,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Result.Fail(ChangedByOthers);
+            return Result.Fail(Texts.Get(ChangedByOthers));
         }
         events.Publish(new RequestChanged(number, request.Status.Code()));
         return Result.Ok();

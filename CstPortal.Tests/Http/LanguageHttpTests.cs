@@ -1,0 +1,91 @@
+using System.Net;
+using CstPortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CstPortal.Tests.Http;
+
+/// <summary>How a language is chosen: the culture cookie, the signed-in user's stored choice, the browser; and what it changes.</summary>
+public class LanguageHttpTests(LanguageHttpTests.App app) : IClassFixture<LanguageHttpTests.App>
+{
+    public sealed class App : CstAppFactory;
+
+    /// <summary>A browser that chose Arabic: the cookie as the switch writes it (and as tests may set it).</summary>
+    private HttpClient ArabicClient()
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Add("Cookie", ".AspNetCore.Culture=c=ar|uic=ar");
+        return client;
+    }
+
+    private HttpClient Client() => app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    [Fact]
+    public async Task The_culture_cookie_turns_the_page_arabic_and_right_to_left()
+    {
+        var client = ArabicClient();
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/"));
+
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", html);
+        Assert.Contains("أبلغ عن مشكلة", html);   // "Report a problem"
+        Assert.Contains(">English<", html);        // the switch offers the other language
+    }
+
+    [Fact]
+    public async Task Without_a_choice_the_browser_language_decides_and_english_is_the_default()
+    {
+        var arabic = Client();
+        arabic.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ar-EG,ar;q=0.9");
+        var other = Client();
+        other.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr-FR");
+
+        Assert.Contains("dir=\"rtl\"", await arabic.GetStringAsync("/"));
+        var html = await other.GetStringAsync("/");
+        Assert.Contains("<html lang=\"en\" dir=\"ltr\">", html);
+        Assert.Contains("Report a problem", html);
+    }
+
+    [Fact]
+    public async Task The_report_form_shows_the_translated_categories()
+    {
+        var client = ArabicClient();
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/report"));
+
+        Assert.Contains("حفرة في الطريق", html);
+        Assert.DoesNotContain(">Pothole<", html);
+    }
+
+    [Fact]
+    public async Task The_switch_sets_the_cookie_and_returns_only_to_a_local_page()
+    {
+        var client = Client();
+        var form = HttpSignInForm.Hidden(await client.GetStringAsync("/track"));
+
+        var local = await client.PostAsync("/culture", new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["culture"] = "ar", ["returnUrl"] = "/track" }));
+        var foreign = await client.PostAsync("/culture", new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["culture"] = "ar", ["returnUrl"] = "//evil.example/x" }));
+        var unknown = await client.PostAsync("/culture", new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["culture"] = "xx", ["returnUrl"] = "/" }));
+
+        Assert.Equal(HttpStatusCode.Redirect, local.StatusCode);
+        Assert.Equal("/track", local.Headers.Location!.OriginalString);
+        Assert.Contains(local.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Culture=c%3Dar%7Cuic%3Dar"));
+        Assert.Equal("/", foreign.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("dir=\"rtl\"", await client.GetStringAsync("/track"));
+    }
+
+    [Fact]
+    public async Task A_signed_in_users_choice_is_remembered_on_another_device()
+    {
+        var laptop = await app.SignedInClientAsync("manager");
+        var form = HttpSignInForm.Hidden(await laptop.GetStringAsync("/"));
+        var chosen = await laptop.PostAsync("/culture", new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["culture"] = "ar", ["returnUrl"] = "/" }));
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+
+        var phone = await app.SignedInClientAsync("manager"); // no culture cookie here
+        var html = await phone.GetStringAsync("/");
+
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", html);
+        Assert.DoesNotContain("dir=\"rtl\"", await Client().GetStringAsync("/")); // a visitor is not affected
+    }
+}
