@@ -90,6 +90,12 @@ export function setLinkedPoints(element, points) {
   })).addTo(s.map);
 }
 
+// After the map was hidden (a list shown instead), Leaflet must measure its container again.
+export function refreshSize(element) {
+  const s = maps.get(element);
+  if (s) s.map.invalidateSize();
+}
+
 export function fitBounds(element, minLat, minLng, maxLat, maxLng) {
   const s = maps.get(element);
   if (!s) return;
