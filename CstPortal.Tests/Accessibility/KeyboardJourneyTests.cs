@@ -113,20 +113,22 @@ public class KeyboardJourneyTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("My work");
         await A11yPages.WaitUntilSettledAsync(page);
 
+        // Each outcome is said in the page's polite live region.
+        var status = page.Locator("[aria-live=polite]").GetByRole(AriaRole.Alert);
         var card = $"document.querySelector(\"[data-number='{number}']\")";
         await TabToAsync(page, ButtonNamed("Arrived", card), "Arrived on " + number);
         await page.Keyboard.PressAsync("Enter");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Arrival recorded.", new() { Timeout = 15_000 });
+        await Expect(status).ToContainTextAsync("Arrival recorded.", new() { Timeout = 15_000 });
 
         await TabToAsync(page, ButtonNamed("Start work", card), "Start work on " + number);
         await page.Keyboard.PressAsync("Enter");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Work started.", new() { Timeout = 15_000 });
+        await Expect(status).ToContainTextAsync("Work started.", new() { Timeout = 15_000 });
 
         await TabToAsync(page, $"el.matches('textarea') && {card}.contains(el)", "the resolution note of " + number);
         await page.Keyboard.TypeAsync("Filled and rolled, by keyboard");
         await TabToAsync(page, ButtonNamed("Resolved", card), "Resolved on " + number);
         await page.Keyboard.PressAsync("Enter");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Resolved. Thank you!", new() { Timeout = 15_000 });
+        await Expect(status).ToContainTextAsync("Resolved. Thank you!", new() { Timeout = 15_000 });
         await Expect(page.Locator($"[data-number='{number}']")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }

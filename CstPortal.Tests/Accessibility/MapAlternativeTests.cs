@@ -52,6 +52,7 @@ public partial class MapAlternativeTests(BrowserFixture browser)
         await A11yPages.WaitUntilSettledAsync(page);
         var counter = page.GetByTestId("open-in-view");
         await Expect(counter).ToHaveTextAsync(new Regex(@"^[1-9][\d,]* open requests in view$"));
+        await Expect(counter).ToHaveAttributeAsync("aria-live", "polite");
 
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "List", Exact = true }).ClickAsync();
         var map = page.Locator(".cst-map");
