@@ -28,6 +28,26 @@ public partial class AxeTests(BrowserFixture browser, ITestOutputHelper output)
     private static readonly string?[] VisitOrder = [null, Roles.Citizen, Roles.Agent, Roles.Dispatcher, Roles.Supervisor, Roles.Manager, Roles.Admin];
 
     /// <summary>The identities that visit at least one page.</summary>
+    /// <summary>Second states of pages, audited too after their first state: the form's errors, the list and map views.</summary>
+    private static readonly Dictionary<string, Func<IPage, Task>> SecondStates = new()
+    {
+        ["/report"] = async page =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
+            await page.Locator("#report-error-description").WaitForAsync();
+        },
+        ["/analytics/map"] = async page =>
+        {
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "List", Exact = true }).ClickAsync();
+            await page.GetByTestId("in-view-list").WaitForAsync();
+        },
+        ["/agent/work"] = async page =>
+        {
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "Map", Exact = true }).ClickAsync();
+            await page.Locator(".cst-map.leaflet-container").WaitForAsync();
+        },
+    };
+
     public static TheoryData<string> Identities() =>
         [.. VisitOrder.Where(role => PageRoutes().Any(p => VisitorOf(p.Template) == role)).Select(role => role ?? "anonymous")];
 
@@ -74,11 +94,17 @@ public partial class AxeTests(BrowserFixture browser, ITestOutputHelper output)
                 var url = Parameter().Replace(template, m => m.Groups[1].Value == "Number" ? number : "x").TrimStart('/');
                 foreach (var size in new[] { Desktop, Phone })
                 {
+                    var started = clock.Elapsed;
                     await page.SetViewportSizeAsync(size.Width, size.Height);
                     await page.GotoAsync(url);
                     if (!isStatic) await A11yPages.WaitUntilSettledAsync(page);
-                    var violations = await Axe.SeriousViolationsAsync(page);
-                    problems.Add(Axe.Describe($"[{identity} {culture} {size.Width}px] /{url}", violations));
+                    problems.Add(Axe.Describe($"[{identity} {culture} {size.Width}px] /{url}", await Axe.SeriousViolationsAsync(page)));
+                    if (SecondStates.TryGetValue(template, out var change))
+                    {
+                        await change(page);
+                        problems.Add(Axe.Describe($"[{identity} {culture} {size.Width}px] /{url} (second state)", await Axe.SeriousViolationsAsync(page)));
+                    }
+                    output.WriteLine($"{culture} {size.Width}px /{url}: {(clock.Elapsed - started).TotalSeconds:F1} s");
                 }
             }
             await page.Context.CloseAsync();
