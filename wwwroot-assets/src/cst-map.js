@@ -35,6 +35,19 @@ export function enablePicking(element, dotnetRef) {
     setMarker(element, e.latlng.lat, e.latlng.lng, true);
     notifyPick(s, e.latlng);
   });
+  // Keyboard: the focused map pans with the arrow keys and zooms with + and - (Leaflet's own handler);
+  // a crosshair marks its centre, and Enter or Space puts the pin there.
+  const crosshair = document.createElement("div");
+  crosshair.className = "cst-map-crosshair";
+  crosshair.setAttribute("aria-hidden", "true");
+  element.appendChild(crosshair);
+  element.addEventListener("keydown", (e) => {
+    if (e.target !== element || (e.key !== "Enter" && e.key !== " ")) return;
+    e.preventDefault();
+    const centre = s.map.getCenter();
+    setMarker(element, centre.lat, centre.lng, true);
+    notifyPick(s, centre);
+  });
 }
 
 function notifyPick(s, latlng) {
@@ -75,6 +88,12 @@ export function setLinkedPoints(element, points) {
     if (p.href) m.on("click", () => { window.location.assign(p.href); });
     return m;
   })).addTo(s.map);
+}
+
+// After the map was hidden (a list shown instead), Leaflet must measure its container again.
+export function refreshSize(element) {
+  const s = maps.get(element);
+  if (s) s.map.invalidateSize();
 }
 
 export function fitBounds(element, minLat, minLng, maxLat, maxLng) {

@@ -15,6 +15,7 @@ public static class CstTheme
             Success = "#1b7f3b",
             Warning = "#a15c00",
             Error = "#b3261e",
+            Info = "#1565c0", // MudBlazor's default blue is below 4.5:1 under white text
         },
     };
 }

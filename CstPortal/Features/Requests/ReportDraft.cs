@@ -42,11 +42,12 @@ public sealed class ReportDraft
     public bool IsChecked(string code, string choice) =>
         Answers.GetValueOrDefault(code, "").Split(';').Contains(choice);
 
-    /// <summary>Every problem with the draft, in form order; empty when it can be sent.</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>Every problem with the draft, in form order, each with the field it belongs to; empty when it can be sent.</summary>
+    public IReadOnlyList<ReportProblem> Problems()
     {
-        var problems = new List<string>();
-        if (Category is null) problems.Add("Choose a category.");
+        var problems = new List<ReportProblem>();
+        void Add(ReportField field, string message) => problems.Add(new ReportProblem(field, message));
+        if (Category is null) Add(ReportField.Category, "Choose a category.");
         else
         {
             var questions = Category.Questions.Select((q, i) => new CategoryQuestion
@@ -55,17 +56,23 @@ public sealed class ReportDraft
                 Options = string.Join('\n', q.Choices.Select(c => $"{c.Key}={c.Label}")),
             }).ToList();
             var answers = CategoryAnswers.Validate(questions, Answers.Where(a => !string.IsNullOrWhiteSpace(a.Value)).ToDictionary());
-            if (!answers.Succeeded) problems.Add(answers.Error!);
+            if (!answers.Succeeded) Add(ReportField.Answers, answers.Error!);
         }
-        if (string.IsNullOrWhiteSpace(Description)) problems.Add("Describe the problem.");
-        else if (Description.Length > RequestService.MaxDescription) problems.Add($"The description can be at most {RequestService.MaxDescription:N0} characters.");
-        if (Latitude is null || Longitude is null) problems.Add("Put the pin where the problem is: tap the map or use your location.");
-        if (Address is { Length: > 400 }) problems.Add("The address or landmark can be at most 400 characters.");
-        if (!string.IsNullOrWhiteSpace(Email) && !ContactEmail.IsValid(Email.Trim())) problems.Add("The email address does not look right.");
-        if (Photos.Count > PhotoRules.MaxFiles) problems.Add($"Add at most {PhotoRules.MaxFiles} photos.");
+        if (string.IsNullOrWhiteSpace(Description)) Add(ReportField.Description, "Describe the problem.");
+        else if (Description.Length > RequestService.MaxDescription) Add(ReportField.Description, $"The description can be at most {RequestService.MaxDescription:N0} characters.");
+        if (Latitude is null || Longitude is null) Add(ReportField.Location, "Put the pin where the problem is: tap the map or use your location.");
+        if (Address is { Length: > 400 }) Add(ReportField.Address, "The address or landmark can be at most 400 characters.");
+        if (!string.IsNullOrWhiteSpace(Email) && !ContactEmail.IsValid(Email.Trim())) Add(ReportField.Email, "The email address does not look right.");
+        if (Photos.Count > PhotoRules.MaxFiles) Add(ReportField.Photos, $"Add at most {PhotoRules.MaxFiles} photos.");
         return problems;
     }
 
     public SubmitInput ToInput() => new(Category?.Id ?? 0, Description, Latitude ?? double.NaN, Longitude ?? double.NaN, Address,
         Answers.ToDictionary(), string.IsNullOrWhiteSpace(Email) ? null : Email.Trim(), [.. Photos]);
 }
+
+/// <summary>The parts of the report form a problem can belong to (the form ties each message to its field).</summary>
+public enum ReportField { Category, Answers, Description, Location, Address, Email, Photos }
+
+/// <summary>What is wrong with a report draft, and where.</summary>
+public sealed record ReportProblem(ReportField Field, string Message);
