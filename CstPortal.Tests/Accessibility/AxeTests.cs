@@ -29,21 +29,22 @@ public partial class AxeTests(BrowserFixture browser, ITestOutputHelper output)
 
     /// <summary>The identities that visit at least one page.</summary>
     /// <summary>Second states of pages, audited too after their first state: the form's errors, the list and map views.</summary>
-    private static readonly Dictionary<string, Func<IPage, Task>> SecondStates = new()
+    /// <remarks>Controls are found by their name in the page's language (the same resources the page uses).</remarks>
+    private static readonly Dictionary<string, Func<IPage, string, Task>> SecondStates = new()
     {
-        ["/report"] = async page =>
+        ["/report"] = async (page, culture) =>
         {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = Texts.In(culture, "Send report") }).ClickAsync();
             await page.Locator("#report-error-description").WaitForAsync();
         },
-        ["/analytics/map"] = async page =>
+        ["/analytics/map"] = async (page, culture) =>
         {
-            await page.GetByRole(AriaRole.Checkbox, new() { Name = "List", Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = Texts.In(culture, "List"), Exact = true }).ClickAsync();
             await page.GetByTestId("in-view-list").WaitForAsync();
         },
-        ["/agent/work"] = async page =>
+        ["/agent/work"] = async (page, culture) =>
         {
-            await page.GetByRole(AriaRole.Checkbox, new() { Name = "Map", Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = Texts.In(culture, "Map"), Exact = true }).ClickAsync();
             await page.Locator(".cst-map.leaflet-container").WaitForAsync();
         },
     };
@@ -101,7 +102,7 @@ public partial class AxeTests(BrowserFixture browser, ITestOutputHelper output)
                     problems.Add(Axe.Describe($"[{identity} {culture} {size.Width}px] /{url}", await Axe.SeriousViolationsAsync(page)));
                     if (SecondStates.TryGetValue(template, out var change))
                     {
-                        await change(page);
+                        await change(page, culture);
                         problems.Add(Axe.Describe($"[{identity} {culture} {size.Width}px] /{url} (second state)", await Axe.SeriousViolationsAsync(page)));
                     }
                     output.WriteLine($"{culture} {size.Width}px /{url}: {(clock.Elapsed - started).TotalSeconds:F1} s");
