@@ -33,5 +33,28 @@ public static class DatabaseSetup
         var seeder = sp.GetRequiredService<DemoCitySeeder>();
         if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct);
         else await seeder.EnsureRolesAsync();
+        await using (var db = await factory.CreateDbContextAsync(ct))
+            await ResyncIdentitySequencesAsync(db, ct);
+    }
+
+    /// <summary>
+    /// PostgreSQL only: the demo city is inserted with its own ids, which identity columns do not notice; move every
+    /// identity sequence past the largest id in its table so the next insert gets a free one. (SQLite needs nothing:
+    /// its rowids follow the largest id by themselves.)
+    /// </summary>
+    public static async Task ResyncIdentitySequencesAsync(CstDbContext db, CancellationToken ct = default)
+    {
+        if (!db.Database.IsNpgsql()) return;
+        await db.Database.ExecuteSqlRawAsync("""
+            DO $$
+            DECLARE c record;
+            BEGIN
+              FOR c IN SELECT table_schema, table_name, column_name FROM information_schema.columns
+                       WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP
+                EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), COALESCE((SELECT MAX(%I) FROM %I.%I), 0) + 1, false)',
+                               format('%I.%I', c.table_schema, c.table_name), c.column_name, c.column_name, c.table_schema, c.table_name);
+              END LOOP;
+            END $$;
+            """, ct);
     }
 }
