@@ -30,12 +30,30 @@ public static class DatabaseSetup
             }
             await db.Database.MigrateAsync(ct);
         }
-        var seeder = sp.GetRequiredService<DemoCitySeeder>();
-        if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct);
-        else await seeder.EnsureRolesAsync();
-        await using (var db = await factory.CreateDbContextAsync(ct))
-            await ResyncIdentitySequencesAsync(db, ct);
+        // Several app nodes may start together on one PostgreSQL database (EF Core serializes their migrations itself):
+        // one seeds while the others wait, then find the city there. SQLite has one app per file.
+        await using var seedLock = await factory.CreateDbContextAsync(ct);
+        var postgres = seedLock.Database.IsNpgsql();
+        if (postgres)
+        {
+            await seedLock.Database.OpenConnectionAsync(ct);
+            await seedLock.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLockKey})", ct);
+        }
+        try
+        {
+            var seeder = sp.GetRequiredService<DemoCitySeeder>();
+            if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct);
+            else await seeder.EnsureRolesAsync();
+            await ResyncIdentitySequencesAsync(seedLock, ct);
+        }
+        finally
+        {
+            if (postgres) await seedLock.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedLockKey})", CancellationToken.None);
+        }
     }
+
+    /// <summary>The session advisory lock nodes take around seeding on PostgreSQL (any constant the app uses for nothing else).</summary>
+    public const long SeedLockKey = 0x0C57_5EED_0001;
 
     /// <summary>
     /// PostgreSQL only: the demo city is inserted with its own ids, which identity columns do not notice; move every
