@@ -60,6 +60,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await RowLocks.LockRequestAsync(db, number, ct);
 
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
@@ -140,6 +141,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await RowLocks.LockRequestAsync(db, number, ct);
         var request = await db.Requests.Include(r => r.Milestones).SingleOrDefaultAsync(r => r.Number == number, ct);
         if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
         if (request.Version != expectedVersion) return Result.Fail(Texts.Get(ChangedByOthers));
