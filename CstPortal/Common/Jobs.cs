@@ -27,6 +27,9 @@ public static class Jobs
             q.AddRepeatingJob<NotificationDispatchJob>(Interval(configuration, "NotificationDispatch", TimeSpan.FromSeconds(15)));
             if (postgres is not null)
             {
+                // Cst:NodeName names this node in the cluster (qrtz_scheduler_state, logs); unset: generated at each start.
+                if (configuration["Cst:NodeName"] is { Length: > 0 } node)
+                    q.ConfigureScheduler(o => { o.InstanceId = node; o.GenerateInstanceId = false; });
                 q.UsePersistentStore(store =>
                 {
                     store.UsePostgres(data => data.ConnectionString = postgres);
