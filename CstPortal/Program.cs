@@ -30,17 +30,9 @@ builder.Services.Configure<CitizenLimitOptions>(builder.Configuration.GetSection
 builder.Services.Configure<CstPortal.Features.Notifications.MailOptions>(builder.Configuration.GetSection(CstPortal.Features.Notifications.MailOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 
-// Data: one short-lived context per operation. The data directory is read when the first context is
-// made, so test hosts and environment variables can move it.
-builder.Services.AddDbContextFactory<CstDbContext>((sp, options) =>
-{
-    var dataDirectory = sp.GetRequiredService<IOptions<CstOptions>>().Value
-        .ResolveDataDirectory(sp.GetRequiredService<IWebHostEnvironment>().ContentRootPath);
-    Directory.CreateDirectory(dataDirectory);
-    options.UseSqlite(DatabaseSetup.SqliteConnectionString(dataDirectory));
-});
-// Identity's stores want a scoped context: give them one made by the same factory.
-builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContext());
+// Data: one short-lived context per operation, on SQLite (default) or PostgreSQL (Cst:Database:Provider). The data
+// directory and connection string are read when the first context is made, so test hosts and environment variables can move them.
+builder.Services.AddCstDatabase(builder.Configuration);
 
 // Keys that protect sign-in cookies live with the data, so sessions survive a restart.
 builder.Services.AddDataProtection().SetApplicationName("CstPortal");

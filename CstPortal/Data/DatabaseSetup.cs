@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace CstPortal.Data;
 
-/// <summary>At start: apply migrations, switch SQLite to WAL, create the roles, seed the demo city when empty.</summary>
+/// <summary>
+/// At start: apply the provider's migrations (SQLite: Data/Migrations, PostgreSQL: Data/PostgresMigrations), switch SQLite
+/// to WAL, create the roles, seed the demo city when empty.
+/// </summary>
 public static class DatabaseSetup
 {
     public static string SqliteConnectionString(string dataDirectory) =>
