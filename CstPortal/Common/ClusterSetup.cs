@@ -1,3 +1,5 @@
+using CstPortal.Data;
+
 namespace CstPortal.Common;
 
 /// <summary>
@@ -8,21 +10,17 @@ public static class ClusterSetup
 {
     /// <summary>The PostgreSQL connection string when PostgreSQL is the provider; null on SQLite (one node).</summary>
     public static string? PostgresConnectionString(IConfiguration configuration) =>
-        string.Equals(configuration["Cst:Database:Provider"], "PostgreSQL", StringComparison.OrdinalIgnoreCase)
-            ? configuration["Cst:Database:ConnectionString"] is { Length: > 0 } cs ? cs
-                : configuration.GetConnectionString("Postgres") is { Length: > 0 } named ? named
-                : throw new InvalidOperationException("Cst:Database:Provider is PostgreSQL but no connection string is configured (Cst:Database:ConnectionString).")
-            : null;
+        DatabaseTarget.FromConfiguration(configuration, dataDirectory: "") is { Provider: DatabaseProvider.PostgreSQL } target ? target.ConnectionString : null;
 
     /// <summary>
-    /// The live-update backplane: PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process otherwise. Chosen when first
-    /// resolved, so test hosts can set the provider late.
+    /// The live-update backplane: PostgreSQL LISTEN/NOTIFY when the app's database (<see cref="DatabaseTarget"/>) is
+    /// PostgreSQL, in-process otherwise. Chosen when first resolved, as the database is, so test hosts can set it late.
     /// </summary>
     public static IServiceCollection AddLiveBackplane(this IServiceCollection services)
     {
         services.AddSingleton<ILiveBackplane>(sp =>
-            sp.GetService<IConfiguration>() is { } configuration && PostgresConnectionString(configuration) is { } cs
-                ? new PostgresBackplane(cs, sp.GetRequiredService<ILogger<PostgresBackplane>>())
+            sp.GetService<DatabaseTarget>() is { Provider: DatabaseProvider.PostgreSQL } target
+                ? new PostgresBackplane(target.ConnectionString, sp.GetRequiredService<ILogger<PostgresBackplane>>())
                 : new InProcessBackplane());
         services.AddHostedService<LiveBackplaneHost>();
         return services;
