@@ -30,8 +30,49 @@ public static class DatabaseSetup
             }
             await db.Database.MigrateAsync(ct);
         }
-        var seeder = sp.GetRequiredService<DemoCitySeeder>();
-        if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct);
-        else await seeder.EnsureRolesAsync();
+        // Several app nodes may start together on one PostgreSQL database (EF Core serializes their migrations itself):
+        // one seeds while the others wait, then find the city there. SQLite has one app per file.
+        await using var seedLock = await factory.CreateDbContextAsync(ct);
+        var postgres = seedLock.Database.IsNpgsql();
+        if (postgres)
+        {
+            await seedLock.Database.OpenConnectionAsync(ct);
+            await seedLock.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLockKey})", ct);
+        }
+        try
+        {
+            var seeder = sp.GetRequiredService<DemoCitySeeder>();
+            if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct);
+            else await seeder.EnsureRolesAsync();
+            await ResyncIdentitySequencesAsync(seedLock, ct);
+        }
+        finally
+        {
+            if (postgres) await seedLock.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedLockKey})", CancellationToken.None);
+        }
+    }
+
+    /// <summary>The session advisory lock nodes take around seeding on PostgreSQL (any constant the app uses for nothing else).</summary>
+    public const long SeedLockKey = 0x0C57_5EED_0001;
+
+    /// <summary>
+    /// PostgreSQL only: the demo city is inserted with its own ids, which identity columns do not notice; move every
+    /// identity sequence past the largest id in its table so the next insert gets a free one. (SQLite needs nothing:
+    /// its rowids follow the largest id by themselves.)
+    /// </summary>
+    public static async Task ResyncIdentitySequencesAsync(CstDbContext db, CancellationToken ct = default)
+    {
+        if (!db.Database.IsNpgsql()) return;
+        await db.Database.ExecuteSqlRawAsync("""
+            DO $$
+            DECLARE c record;
+            BEGIN
+              FOR c IN SELECT table_schema, table_name, column_name FROM information_schema.columns
+                       WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP
+                EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), COALESCE((SELECT MAX(%I) FROM %I.%I), 0) + 1, false)',
+                               format('%I.%I', c.table_schema, c.table_name), c.column_name, c.column_name, c.table_schema, c.table_name);
+              END LOOP;
+            END $$;
+            """, ct);
     }
 }

@@ -33,10 +33,21 @@ public static class SpatialQueries
             WHERE ST_DWithin("Location", ST_SetSRID(ST_MakePoint({longitude}, {latitude}), 4326)::geography, {meters})
             """);
 
-    /// <summary>Ids of requests whose point may lie in the box (the GiST index's bounding-box test; callers keep their exact filter).</summary>
-    public static IQueryable<int> IdsInBox(CstDbContext db, double south, double west, double north, double east) =>
-        db.Database.SqlQuery<int>($"""
-            SELECT "Id" AS "Value" FROM "ServiceRequests"
-            WHERE "Location" && ST_MakeEnvelope({west}, {south}, {east}, {north}, 4326)::geography
-            """);
+    /// <summary>Boxes wider than this (a map zoomed out to a country) gain nothing from the index: callers use the plain columns.</summary>
+    public const double MaxIndexedBoxRadiusMeters = 200_000;
+
+    /// <summary>
+    /// Ids of requests in a circle that covers the box (centre to the farthest corner, plus a margin for the spheroid),
+    /// or null when the box is too big for the index to help. A superset: callers keep their exact Latitude/Longitude filter.
+    /// </summary>
+    public static IQueryable<int>? IdsAroundBox(CstDbContext db, double south, double west, double north, double east)
+    {
+        var (lat, lng) = ((south + north) / 2, (west + east) / 2);
+        var radius = new[] { (south, west), (south, east), (north, west), (north, east) }
+            .Max(corner => Features.Duplicates.DuplicateScoring.DistanceMeters(lat, lng, corner.Item1, corner.Item2));
+        return radius > MaxIndexedBoxRadiusMeters ? null : IdsWithinMeters(db, lat, lng, radius * SpheroidMargin + 1);
+    }
+
+    /// <summary>The app measures on a sphere (haversine), PostGIS on the WGS84 spheroid: they differ by well under 1%.</summary>
+    public const double SpheroidMargin = 1.01;
 }

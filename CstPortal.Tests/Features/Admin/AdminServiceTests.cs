@@ -15,7 +15,7 @@ public class AdminServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _admin = await _city.ActorAsync(Roles.Admin);
     }
 

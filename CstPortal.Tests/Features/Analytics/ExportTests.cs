@@ -17,7 +17,7 @@ public class ExportTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _city.Clock.Advance(TimeSpan.FromDays(10));
         _t0 = _city.Clock.GetUtcNow().UtcDateTime;
         _number = (await _city.ReportPotholeAsync(await _city.ActorAsync(Roles.Citizen), "=HYPERLINK(\"http://evil\") pothole")).Number;

@@ -12,7 +12,7 @@ public class ApiKeyServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _keys = _city.Get<ApiKeyService>();
     }
 

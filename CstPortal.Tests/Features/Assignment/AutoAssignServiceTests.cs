@@ -16,7 +16,7 @@ public class AutoAssignServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _citizen = await _city.ActorAsync(Roles.Citizen);
         _dispatcher = await _city.ActorAsync(Roles.Dispatcher);
         _admin = await _city.ActorAsync(Roles.Admin);

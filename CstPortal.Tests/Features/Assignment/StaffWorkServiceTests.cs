@@ -16,7 +16,7 @@ public class StaffWorkServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _agent = await _city.ActorAsync(Roles.Agent);
         _supervisor = await _city.ActorAsync(Roles.Supervisor);
     }

@@ -14,7 +14,7 @@ public class MergeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _citizen = await _city.ActorAsync(Roles.Citizen);
         _dispatcher = await _city.ActorAsync(Roles.Dispatcher);
         _manager = await _city.ActorAsync(Roles.Manager);
@@ -90,7 +90,7 @@ public class MergedPhotoTests : IAsyncLifetime
 {
     private TestCity _city = default!;
 
-    public async Task InitializeAsync() => _city = await TestCity.CreateAsync();
+    public async Task InitializeAsync() => _city = await TestCity.CreateAsync(this);
     public async Task DisposeAsync() => await _city.DisposeAsync();
 
     [Fact]

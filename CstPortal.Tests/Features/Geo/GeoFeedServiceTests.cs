@@ -13,7 +13,7 @@ public class GeoFeedServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _city.Clock.Advance(TimeSpan.FromDays(10));
         _mine = AnalyticsFilter.OpenOnly with { From = _city.Clock.GetUtcNow().UtcDateTime };
         var citizen = await _city.ActorAsync(Roles.Citizen);

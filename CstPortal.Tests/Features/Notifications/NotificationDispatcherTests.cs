@@ -16,7 +16,7 @@ public class NotificationDispatcherTests : IAsyncLifetime
     private TestCity _city = default!;
     private string MailDirectory => Path.Combine(_city.Directory, "mail");
 
-    public async Task InitializeAsync() => _city = await TestCity.CreateAsync();
+    public async Task InitializeAsync() => _city = await TestCity.CreateAsync(this);
     public async Task DisposeAsync() => await _city.DisposeAsync();
 
     private async Task<long> EnqueueAsync(NotificationChannel channel, string key, string? userId = null, string? email = "someone@example.org")

@@ -15,7 +15,7 @@ public class CitizenServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _citizen = _city.Get<CitizenService>();
         _potholeId = (await _city.Get<RequestService>().CategoriesAsync()).Single(c => c.Name == "Pothole").Id;
     }

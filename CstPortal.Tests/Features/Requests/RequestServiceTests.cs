@@ -13,7 +13,7 @@ public class RequestServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _requests = _city.Get<RequestService>();
         _potholeId = (await _requests.CategoriesAsync()).Single(c => c.Name == "Pothole").Id;
     }

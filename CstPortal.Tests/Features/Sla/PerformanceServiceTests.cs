@@ -8,7 +8,7 @@ namespace CstPortal.Tests.Features.Sla;
 public class PerformanceServiceTests : IAsyncLifetime
 {
     private TestCity _city = default!;
-    public async Task InitializeAsync() => _city = await TestCity.CreateAsync();
+    public async Task InitializeAsync() => _city = await TestCity.CreateAsync(this);
     public async Task DisposeAsync() => await _city.DisposeAsync();
 
     [Theory]

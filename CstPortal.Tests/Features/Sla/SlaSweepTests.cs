@@ -21,7 +21,7 @@ public class SlaSweepTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _citizen = await _city.ActorAsync(Roles.Citizen);
         _dispatcher = await _city.ActorAsync(Roles.Dispatcher);
         _supervisor = await _city.ActorAsync(Roles.Supervisor);
@@ -119,13 +119,13 @@ public class SlaSweepTests : IAsyncLifetime
 
         // The app stops for two days; a new app (a new service provider) starts on the same database file.
         _city.Clock.Advance(TimeSpan.FromDays(2));
-        await using (var restarted = TestCity.BuildServices(_city.Directory, _city.Clock))
+        await using (var restarted = _city.NewServices())
         {
             var first = await restarted.GetRequiredService<SlaSweep>().RunAsync();
             Assert.True(first.LevelsFired >= 5);
             Assert.Equal(0, (await restarted.GetRequiredService<SlaSweep>().RunAsync()).LevelsFired);
         }
-        await using (var again = TestCity.BuildServices(_city.Directory, _city.Clock))
+        await using (var again = _city.NewServices())
             Assert.Equal(0, (await again.GetRequiredService<SlaSweep>().RunAsync()).LevelsFired);
 
         Assert.Equal([(SlaTarget.Response, 0), (SlaTarget.Response, 1), (SlaTarget.Response, 2), (SlaTarget.Response, 3),
@@ -161,9 +161,9 @@ public class SlaSweepTests : IAsyncLifetime
         _city.Clock.Advance(TimeSpan.FromHours(5));
         await Sweep();
         await using var db = _city.Db();
-        var ex1 = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("UPDATE PerformanceEntries SET AgentId = 1"));
+        var ex1 = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("""UPDATE "PerformanceEntries" SET "AgentId" = 1"""));
         Assert.Contains("append-only", ex1.Message);
-        var ex2 = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM PerformanceEntries"));
+        var ex2 = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("""DELETE FROM "PerformanceEntries" """));
         Assert.Contains("append-only", ex2.Message);
         Assert.True(await db.PerformanceEntries.AnyAsync(e => e.RequestNumber == number));
     }

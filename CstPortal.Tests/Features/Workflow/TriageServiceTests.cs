@@ -13,7 +13,7 @@ public class TriageServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _citizen = await _city.ActorAsync(Roles.Citizen);
         _dispatcher = await _city.ActorAsync(Roles.Dispatcher);
     }

@@ -15,7 +15,7 @@ public class WorkflowServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _city = await TestCity.CreateAsync();
+        _city = await TestCity.CreateAsync(this);
         _citizen = await _city.ActorAsync(Roles.Citizen);
         _dispatcher = await _city.ActorAsync(Roles.Dispatcher);
         _agent = await _city.ActorAsync(Roles.Agent);
@@ -222,7 +222,7 @@ public class AutoCloseTests : IAsyncLifetime
 {
     private TestCity _city = default!;
 
-    public async Task InitializeAsync() => _city = await TestCity.CreateAsync();
+    public async Task InitializeAsync() => _city = await TestCity.CreateAsync(this);
     public async Task DisposeAsync() => await _city.DisposeAsync();
 
     [Fact]

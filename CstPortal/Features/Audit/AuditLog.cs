@@ -14,7 +14,8 @@ public static class AuditLog
 
     /// <summary>
     /// Adds the next link to the chain inside the caller's unit of work; it is saved with the change it
-    /// records, in the same transaction. Call it inside a transaction so the last link read is still last.
+    /// records, in the same transaction. Call it inside a transaction so the last link read is still last
+    /// (on PostgreSQL the transaction also holds <see cref="ChainAppendLock"/>, so concurrent appends queue up).
     /// </summary>
     public static async Task AppendAsync(CstDbContext db, ActorInfo actor, string action, string entityType, string entityId,
         object? data, DateTime now, CancellationToken ct = default)
@@ -24,6 +25,7 @@ public static class AuditLog
             .Select(e => e.Entity)
             .OrderByDescending(e => e.Sequence)
             .FirstOrDefault();
+        if (pending is null) await ChainAppendLock.AcquireAsync(db, ct);
         var last = pending ?? await db.AuditEntries.AsNoTracking()
             .OrderByDescending(e => e.Sequence)
             .Select(e => new AuditEntry { Sequence = e.Sequence, Hash = e.Hash })

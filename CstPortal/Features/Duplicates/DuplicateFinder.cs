@@ -4,7 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CstPortal.Features.Duplicates;
 
-/// <summary>Finds open requests that may be the same problem: a bounding-box query on indexed columns, then the pure scoring.</summary>
+/// <summary>
+/// Finds open requests that may be the same problem: a bounding-box query on indexed columns (or, on PostgreSQL with
+/// PostGIS, a distance query on the GiST-indexed geography column), then the pure scoring.
+/// </summary>
 public sealed class DuplicateFinder(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<IReadOnlyList<DuplicateScoring.Match>> FindAsync(int categoryId, double latitude, double longitude,
@@ -20,11 +23,20 @@ public sealed class DuplicateFinder(IDbContextFactory<CstDbContext> dbFactory, T
         var dLng = radius.Value / (111_320.0 * Math.Max(0.01, Math.Cos(latitude * Math.PI / 180)));
         var since = now - DuplicateScoring.MaxAge;
         var open = RequestStatusExtensions.OpenStatuses;
-        var candidates = await db.Requests.AsNoTracking()
-            .Where(r => r.CategoryId == categoryId && open.Contains(r.Status) && r.CreatedAt >= since
-                        && r.Latitude >= latitude - dLat && r.Latitude <= latitude + dLat
-                        && r.Longitude >= longitude - dLng && r.Longitude <= longitude + dLng
-                        && r.Number != excludeNumber)
+        var nearby = db.Requests.AsNoTracking();
+        if (await SpatialQueries.HasPostGisAsync(db, ct))
+        {
+            // PostgreSQL with PostGIS: the GiST index on the geography column finds the circle; the scoring measures exactly.
+            var ids = SpatialQueries.IdsWithinMeters(db, latitude, longitude, radius.Value * SpatialQueries.SpheroidMargin + 1);
+            nearby = nearby.Where(r => ids.Contains(r.Id));
+        }
+        else
+        {
+            nearby = nearby.Where(r => r.Latitude >= latitude - dLat && r.Latitude <= latitude + dLat
+                                       && r.Longitude >= longitude - dLng && r.Longitude <= longitude + dLng);
+        }
+        var candidates = await nearby
+            .Where(r => r.CategoryId == categoryId && open.Contains(r.Status) && r.CreatedAt >= since && r.Number != excludeNumber)
             .Select(r => new DuplicateScoring.Candidate(r.Number, r.CategoryId, r.Latitude, r.Longitude, r.Description, r.CreatedAt))
             .Take(500)
             .ToListAsync(ct);

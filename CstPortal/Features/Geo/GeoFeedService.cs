@@ -47,7 +47,7 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Requests.AsNoTracking().Apply(filter, now).Within(box);
+        var q = await InBoxAsync(db, filter, box, now, ct);
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
@@ -94,7 +94,7 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
         var day7 = now.AddDays(-7);
         var day30 = now.AddDays(-30);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Requests.AsNoTracking().Apply(filter, now).Within(box);
+        var q = await InBoxAsync(db, filter, box, now, ct);
         var grouped = q.GroupBy(r => new { X = Math.Floor((r.Longitude + 180) / cell), Y = Math.Floor((r.Latitude + 90) / cell) });
         var cells = weight switch
         {
@@ -105,6 +105,19 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
             _ => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(), g.Count())).ToListAsync(ct),
         };
         return new HeatGrid(zoom, cell, cells, cells.Sum(c => c.Count), cells.Count == 0 ? 0 : cells.Max(c => c.Weight));
+    }
+
+    /// <summary>
+    /// The filtered requests in the box. On PostgreSQL with PostGIS the GiST index narrows them to a circle around the box
+    /// first; the exact Latitude/Longitude test applies on every provider, so the answer is the same.
+    /// </summary>
+    private static async Task<IQueryable<ServiceRequest>> InBoxAsync(CstDbContext db, AnalyticsFilter filter, BoundingBox? box, DateTime now, CancellationToken ct)
+    {
+        var q = db.Requests.AsNoTracking().Apply(filter, now).Within(box);
+        if (box is { } b && await SpatialQueries.HasPostGisAsync(db, ct)
+            && SpatialQueries.IdsAroundBox(db, b.MinLat, b.MinLng, b.MaxLat, b.MaxLng) is { } ids)
+            q = q.Where(r => ids.Contains(r.Id));
+        return q;
     }
 
     /// <summary>The middle of the city's zones, where maps open.</summary>

@@ -48,6 +48,12 @@ public static class DatabaseBackup
     {
         var options = configuration.GetSection(CstOptions.Section).Get<CstOptions>() ?? new CstOptions();
         var dataDirectory = options.ResolveDataDirectory(contentRoot);
+        if (DatabaseTarget.FromConfiguration(configuration, dataDirectory).Provider == DatabaseProvider.PostgreSQL)
+        {
+            Console.Error.WriteLine("This backup copies a SQLite database. On PostgreSQL back up the database with pg_dump (or the server's own "
+                + $"backups) and copy {dataDirectory} (keys, evidence, mail) as files.");
+            return 1;
+        }
         try
         {
             var report = Backup(dataDirectory, Path.GetFullPath(targetDirectory));

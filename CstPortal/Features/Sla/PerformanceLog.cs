@@ -13,13 +13,15 @@ public static class PerformanceLog
 {
     /// <summary>
     /// Adds the next link inside the caller's unit of work (call it inside a transaction, so the last link
-    /// read is still the last when the change is saved; the unique Sequence stops a fork).
+    /// read is still the last when the change is saved; the unique Sequence stops a fork, and on PostgreSQL
+    /// <see cref="ChainAppendLock"/> makes concurrent appends wait their turn).
     /// </summary>
     public static async Task AppendAsync(CstDbContext db, ServiceRequest request, PerformanceEvent what, SlaTarget target, int level,
         DateTime dueAt, DateTime actualAt, DateTime now, CancellationToken ct = default)
     {
         var pending = db.ChangeTracker.Entries<PerformanceEntry>().Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity).OrderByDescending(e => e.Sequence).FirstOrDefault();
+        if (pending is null) await ChainAppendLock.AcquireAsync(db, ct);
         var last = pending ?? await db.PerformanceEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
             .Select(e => new PerformanceEntry { Sequence = e.Sequence, Hash = e.Hash }).FirstOrDefaultAsync(ct);
         var entry = new PerformanceEntry

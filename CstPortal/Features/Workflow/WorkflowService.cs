@@ -56,6 +56,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await RowLocks.LockRequestAsync(db, number, ct);
 
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         if (request is null) return Result.Fail($"There is no request {number}.");
@@ -134,6 +135,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await RowLocks.LockRequestAsync(db, number, ct);
         var request = await db.Requests.Include(r => r.Milestones).SingleOrDefaultAsync(r => r.Number == number, ct);
         if (request is null) return Result.Fail($"There is no request {number}.");
         if (request.Version != expectedVersion) return Result.Fail(ChangedByOthers);
