@@ -39,13 +39,21 @@ public sealed class TwoNodeCluster : IAsyncLifetime
             NodeB = (proxy, new Cookie { Name = "cst_node", Value = "b", Domain = host, Path = "/" });
             return;
         }
-        Database = await ThrowawayPostgres.CreateDatabaseAsync();
+        Database = await NewDatabaseAsync();
         var a = new NodeFactory(Database, SharedDirectory, "a");
         _apps.Add(a);
         NodeA = (a.StartOnLoopback(), null); // the first node migrates the database and seeds the city
         var b = new NodeFactory(Database, SharedDirectory, "b");
         _apps.Add(b);
         NodeB = (b.StartOnLoopback(), null);
+    }
+
+    /// <summary>A new empty database on the tests' PostgreSQL server; returns its connection string.</summary>
+    public static async Task<string> NewDatabaseAsync()
+    {
+        var name = "cst_cluster_" + Guid.NewGuid().ToString("N")[..12];
+        await PostgresTestServer.ExecuteAsync($"CREATE DATABASE {name}");
+        return PostgresTestServer.ForDatabase(await PostgresTestServer.AdminConnectionStringAsync(), name);
     }
 
     /// <summary>A page in a fresh browser context pinned to one node.</summary>

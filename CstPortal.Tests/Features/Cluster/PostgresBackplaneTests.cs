@@ -15,7 +15,7 @@ public sealed class PostgresBackplaneTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await ThrowawayPostgres.CreateDatabaseAsync();
+        _database = await TwoNodeCluster.NewDatabaseAsync();
         _nodeA = await StartAsync(_database);
         _nodeB = await StartAsync(_database);
     }
