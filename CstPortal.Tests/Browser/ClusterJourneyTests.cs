@@ -16,7 +16,9 @@ namespace CstPortal.Tests.Browser;
 /// </summary>
 public sealed class ClusterJourneyTests : IAsyncLifetime
 {
-    private static readonly LocatorAssertionsToBeVisibleOptions Live = new() { Timeout = 20_000 };
+    // Generous: the proof script runs this against two Release nodes, PostgreSQL and nginx on one small busy machine.
+    private static readonly LocatorAssertionsToBeVisibleOptions Live = new() { Timeout = 30_000 };
+    private static readonly LocatorAssertionsToHaveTextOptions Answered = new() { Timeout = 30_000 };
     private readonly TwoNodeCluster _cluster = new();
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -59,7 +61,7 @@ public sealed class ClusterJourneyTests : IAsyncLifetime
         await agentWork.GotoAsync("agent/work");
         await Journeys.WaitForInteractiveAsync(agentWork);
         await agentWork.Locator($"[data-number='{number}']").GetByRole(AriaRole.Button, new() { Name = "Arrived" }).ClickAsync();
-        await Expect(agentWork.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Arrival recorded.");
+        await Expect(agentWork.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Arrival recorded.", Answered);
 
         // Node b's change reaches the citizen's circuit on node a without a reload...
         await Expect(citizen.GetByText("Crew arrived on site")).ToBeVisibleAsync(Live);
@@ -67,7 +69,7 @@ public sealed class ClusterJourneyTests : IAsyncLifetime
         // ...and the citizen's comment on node a reaches the agent's request page on node b.
         await citizen.GetByLabel("Comment (visible to the city and the public)").FillAsync("The hole is getting deeper near the kerb");
         await citizen.GetByRole(AriaRole.Button, new() { Name = "Post comment" }).ClickAsync();
-        await Expect(citizen.GetByText("Your comment was added.")).ToBeVisibleAsync();
+        await Expect(citizen.GetByText("Your comment was added.")).ToBeVisibleAsync(Live);
         await Expect(agentRequest.GetByText("The hole is getting deeper near the kerb")).ToBeVisibleAsync(Live);
 
         if (_cluster.InProcessNodes.Count == 2)
