@@ -133,7 +133,7 @@ log "(a) Browser journey: citizen circuit on node a, agent circuit on node b"
 if CST_CLUSTER_URL="http://127.0.0.1:$port_lb/" CST_CLUSTER_DATABASE="$connection" \
    dotnet test CstPortal.Tests/CstPortal.Tests.csproj -c Release --no-build --nologo \
      --filter "FullyQualifiedName~ClusterJourneyTests" >"$work/journey.log" 2>&1; then
-  pass "(a) $(grep -Eo 'Passed: +[0-9]+' "$work/journey.log" | head -1) browser journey: each side saw the other's change live across nodes"
+  pass "(a) browser journey ($(grep -Eo 'Passed: +[0-9]+' "$work/journey.log" | head -1 | tr -s ' ') test): each side saw the other's change live across nodes"
 else
   tail -60 "$work/journey.log"; fail "(a) browser journey across nodes"
 fi
