@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -9,6 +10,7 @@ using CstPortal.Features.Notifications;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Sla;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,7 +18,8 @@ using Microsoft.Extensions.Logging;
 namespace CstPortal.Benchmarks;
 
 /// <summary>The app under test: its address on 127.0.0.1, its process (for peak memory) and its data directory.</summary>
-public sealed record BenchTarget(Uri BaseAddress, int ProcessId, string DataDirectory, string ApiKey = "riverton-demo-key");
+/// <param name="Database">The app's database; null = SQLite in <paramref name="DataDirectory"/>.</param>
+public sealed record BenchTarget(Uri BaseAddress, int ProcessId, string DataDirectory, string ApiKey = "riverton-demo-key", DatabaseTarget? Database = null);
 
 /// <summary>How long and how hard each measure runs.</summary>
 public sealed record BenchSettings(TimeSpan IntakeDuration, TimeSpan MeasureDuration, int IntakeClients = 32, int ReadClients = 4, int MaxRequestsPerMeasure = 1_000_000);
@@ -51,12 +54,12 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
     public async Task<IReadOnlyList<BenchRow>> RunAsync(CancellationToken ct = default)
     {
         var rows = new List<BenchRow>();
-        var services = BuildServices(target.DataDirectory);
+        var services = BuildServices(Database);
         var clock = TimeProvider.System;
         using var http = LoadClient.LoopbackClient(target.BaseAddress, Math.Max(settings.IntakeClients, settings.ReadClients));
 
-        var totalRequests = await ScalarAsync("SELECT COUNT(*) FROM ServiceRequests", ct);
-        var open = await ScalarAsync("SELECT COUNT(*) FROM ServiceRequests WHERE Status IN ('New','Triaged','Assigned','InProgress')", ct);
+        var totalRequests = await ScalarAsync("""SELECT COUNT(*) FROM "ServiceRequests" """, ct);
+        var open = await ScalarAsync("""SELECT COUNT(*) FROM "ServiceRequests" WHERE "Status" IN ('New','Triaged','Assigned','InProgress')""", ct);
         _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Database before the run: {totalRequests:N0} requests, {open:N0} open ({100.0 * open / Math.Max(1, totalRequests):0.0}%)."));
 
         // 1. HTTP floor
@@ -136,7 +139,7 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
         }, ct);
         Log(MeasureNames[5]);
         var hand = await LoadClient.RunAsync(1, settings.MeasureDuration, settings.MaxRequestsPerMeasure, async (_, c) =>
-            await HandWrittenKpiSql.RunAsync(DatabaseFile, from, c) >= 0, ct);
+            await HandWrittenKpiSql.RunAsync(Database, from, c) >= 0, ct);
         var ratio = kpi.Percentile(0.5) / Math.Max(0.001, hand.Percentile(0.5));
         rows.Add(new BenchRow(MeasureNames[4], "≤ 200 ms and ≤ 1.5 × hand SQL", kpi, kpi.Errors, HarnessMemory(),
             Verdict(kpi.Percentile(0.95) <= 200 && ratio <= 1.5 && kpi.Errors == 0) + string.Create(CultureInfo.InvariantCulture, $" (p50 ratio {ratio:0.0} ×)")));
@@ -186,8 +189,10 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
 
         // 10. Database size per request
         Log(MeasureNames[9]);
-        var count = await ScalarAsync("SELECT COUNT(*) FROM ServiceRequests", ct);
-        var bytes = new[] { "", "-wal" }.Select(s => new FileInfo(DatabaseFile + s)).Where(f => f.Exists).Sum(f => f.Length);
+        var count = await ScalarAsync("""SELECT COUNT(*) FROM "ServiceRequests" """, ct);
+        var bytes = Database.Provider == DatabaseProvider.PostgreSQL
+            ? await ScalarAsync("SELECT pg_database_size(current_database())", ct)
+            : new[] { "", "-wal" }.Select(s => new FileInfo(DatabaseFile + s)).Where(f => f.Exists).Sum(f => f.Length);
         var perRequest = bytes / (double)Math.Max(1, count);
         rows.Add(new BenchRow(MeasureNames[9], "≤ 1.5 KB per request", null, 0, AppMemory(),
             Verdict(perRequest <= 1536) + string.Create(CultureInfo.InvariantCulture, $": {perRequest / 1024:0.00} KB ({bytes / 1048576.0:N0} MiB / {count:N0})")));
@@ -202,9 +207,9 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
     /// escalations were never recorded, and the first sweep fires them all. Done before the app starts so its
     /// own start-up sweep does not compete with the measures. Returns (seconds, levels fired).
     /// </summary>
-    public static async Task<(double Seconds, int Fired)> SettleSlaAsync(string dataDirectory, CancellationToken ct = default)
+    public static async Task<(double Seconds, int Fired)> SettleSlaAsync(string dataDirectory, DatabaseTarget? database = null, CancellationToken ct = default)
     {
-        await using var services = BuildServices(dataDirectory);
+        await using var services = BuildServices(database ?? DatabaseTarget.Sqlite(dataDirectory));
         var watch = Stopwatch.StartNew();
         var result = await services.GetRequiredService<SlaSweep>().RunAsync(ct);
         SqliteConnection.ClearAllPools();
@@ -232,6 +237,10 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
     }
 
     private string DatabaseFile => Path.Combine(target.DataDirectory, "cstportal.db");
+    private DatabaseTarget Database => target.Database ?? DatabaseTarget.Sqlite(target.DataDirectory);
+
+    /// <summary>A read-only look at the benchmark database, outside the app's services (SQLite file or PostgreSQL).</summary>
+    private Task<DbConnection> OpenAsync(CancellationToken ct) => HandWrittenKpiSql.OpenAsync(Database, ct);
 
     private static class Plan
     {
@@ -260,12 +269,12 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
     }
 
     /// <summary>The app's services that the in-process measures call, on the benchmark database.</summary>
-    private static ServiceProvider BuildServices(string dataDirectory)
+    private static ServiceProvider BuildServices(DatabaseTarget database)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<CstDbContext>(o => o.UseSqlite(DatabaseSetup.SqliteConnectionString(dataDirectory)));
+        services.AddCstDatabase(_ => database);
         services.AddSingleton<CstPortal.Common.ILiveBackplane, CstPortal.Common.InProcessBackplane>(); // the measures run in one process
         services.AddSingleton<RequestEvents>();
         services.AddSingleton<NotificationEvents>();
@@ -291,8 +300,7 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
 
     private async Task<long> ScalarAsync(string sql, CancellationToken ct)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Mode=ReadOnly");
-        await connection.OpenAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
@@ -300,25 +308,26 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
 
     private async Task<DateTime> NewestFromAsync(int rows, CancellationToken ct)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Mode=ReadOnly");
-        await connection.OpenAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE((SELECT CreatedAt FROM ServiceRequests ORDER BY CreatedAt DESC LIMIT 1 OFFSET $skip), (SELECT MIN(CreatedAt) FROM ServiceRequests))";
-        command.Parameters.AddWithValue("$skip", rows - 1);
-        var text = (string)(await command.ExecuteScalarAsync(ct))!;
-        return DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture), DateTimeKind.Utc);
+        command.CommandText = """SELECT COALESCE((SELECT "CreatedAt" FROM "ServiceRequests" ORDER BY "CreatedAt" DESC LIMIT 1 OFFSET @skip), (SELECT MIN("CreatedAt") FROM "ServiceRequests"))""";
+        HandWrittenKpiSql.Add(command, "@skip", rows - 1);
+        return await command.ExecuteScalarAsync(ct) switch
+        {
+            DateTime at => DateTime.SpecifyKind(at, DateTimeKind.Utc), // PostgreSQL timestamptz
+            var text => DateTime.SpecifyKind(DateTime.Parse((string)text!, CultureInfo.InvariantCulture), DateTimeKind.Utc), // SQLite text
+        };
     }
 
     private async Task<int> MissingNumbersAsync(IReadOnlyList<string> numbers, CancellationToken ct)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Mode=ReadOnly");
-        await connection.OpenAsync(ct);
+        await using var connection = await OpenAsync(ct);
         var found = 0;
         foreach (var chunk in numbers.Distinct().Chunk(500))
         {
             await using var command = connection.CreateCommand();
-            var names = chunk.Select((n, i) => { command.Parameters.AddWithValue($"$n{i}", n); return $"$n{i}"; });
-            command.CommandText = $"SELECT COUNT(*) FROM ServiceRequests WHERE Number IN ({string.Join(',', names)})";
+            var names = chunk.Select((n, i) => { HandWrittenKpiSql.Add(command, $"@n{i}", n); return $"@n{i}"; });
+            command.CommandText = $"""SELECT COUNT(*) FROM "ServiceRequests" WHERE "Number" IN ({string.Join(',', names)})""";
             found += Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         }
         return numbers.Count - found;
@@ -343,25 +352,43 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
 }
 
 /// <summary>
-/// The KPI floor: the dashboard's headline counts for a window, written by hand in SQLite SQL against the
-/// same file. Provider-specific on purpose and kept here, out of the app's provider-neutral data layer.
+/// The KPI floor: the dashboard's headline counts for a window, written by hand in SQL against the same database
+/// (SQLite file or PostgreSQL). Provider-specific on purpose and kept here, out of the app's provider-neutral data layer.
 /// </summary>
 public static class HandWrittenKpiSql
 {
-    public static async Task<long> RunAsync(string databaseFile, DateTime from, CancellationToken ct)
+    public static async Task<long> RunAsync(DatabaseTarget database, DateTime from, CancellationToken ct)
     {
-        await using var connection = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly");
-        await connection.OpenAsync(ct);
+        await using var connection = await OpenAsync(database, ct);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT (SELECT COUNT(*) FROM ServiceRequests WHERE CreatedAt >= $from)
-                 + (SELECT COUNT(*) FROM ServiceRequests WHERE ResolvedAt >= $from)
-                 + (SELECT COUNT(*) FROM ServiceRequests WHERE ClosedAt >= $from)
-                 + (SELECT COUNT(*) FROM ServiceRequests WHERE Status IN ('New','Triaged','Assigned','InProgress'))
-                 + (SELECT COUNT(*) FROM (SELECT CategoryId, COUNT(*) FROM ServiceRequests WHERE CreatedAt >= $from GROUP BY CategoryId));
+            SELECT (SELECT COUNT(*) FROM "ServiceRequests" WHERE "CreatedAt" >= @from)
+                 + (SELECT COUNT(*) FROM "ServiceRequests" WHERE "ResolvedAt" >= @from)
+                 + (SELECT COUNT(*) FROM "ServiceRequests" WHERE "ClosedAt" >= @from)
+                 + (SELECT COUNT(*) FROM "ServiceRequests" WHERE "Status" IN ('New','Triaged','Assigned','InProgress'))
+                 + (SELECT COUNT(*) FROM (SELECT "CategoryId", COUNT(*) FROM "ServiceRequests" WHERE "CreatedAt" >= @from GROUP BY "CategoryId") AS c);
             """;
-        // EF Core's SQLite text form for DateTime, so the comparison uses the same index order.
-        command.Parameters.AddWithValue("$from", from.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+        // SQLite: EF Core's text form for DateTime, so the comparison uses the same index order; PostgreSQL: timestamptz.
+        Add(command, "@from", database.Provider == DatabaseProvider.PostgreSQL
+            ? DateTime.SpecifyKind(from, DateTimeKind.Utc)
+            : from.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<DbConnection> OpenAsync(DatabaseTarget database, CancellationToken ct)
+    {
+        DbConnection connection = database.Provider == DatabaseProvider.PostgreSQL
+            ? new NpgsqlConnection(database.ConnectionString)
+            : new SqliteConnection($"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource};Mode=ReadOnly");
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    public static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 }

@@ -2,18 +2,23 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using CstPortal.Data;
 
 namespace CstPortal.Benchmarks;
 
 /// <summary>
 /// bash scripts/benchmark.sh [--requests N] runs this: seed a benchmark data directory with the demo-city
 /// generator (through the app's own seeder), start the Release app on 127.0.0.1, measure, append to BENCHMARKS.md.
+/// On PostgreSQL: --postgres "Host=...;Database=cst_bench_N;Username=..." (or CST_BENCH_POSTGRES), a database of its own
+/// per size (the app creates it); the data directory then holds evidence, keys and the seeded marker.
 /// </summary>
 public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
         var requests = IntArg(args, "--requests", 1_000_000);
+        var postgres = StringArg(args, "--postgres") ?? Environment.GetEnvironmentVariable("CST_BENCH_POSTGRES");
+        DatabaseTarget? database = string.IsNullOrWhiteSpace(postgres) ? null : DatabaseTarget.Postgres(postgres);
         var intakeSeconds = IntArg(args, "--intake-seconds", 30);
         var measureSeconds = IntArg(args, "--seconds", 10);
         var appDll = Path.GetFullPath(StringArg(args, "--app") ?? throw new ArgumentException("--app path/to/CstPortal.dll is required"));
@@ -28,18 +33,19 @@ public static class BenchmarkProgram
             Directory.CreateDirectory(dataDirectory);
             Console.WriteLine($"Seeding {requests:N0} requests into {dataDirectory} (the app's DemoCitySeeder, batched through EF Core)...");
             var seedWatch = Stopwatch.StartNew();
-            await using (var seeding = await AppProcess.StartAsync(appDll, dataDirectory, seed: requests, TimeSpan.FromHours(6)))
+            await using (var seeding = await AppProcess.StartAsync(appDll, dataDirectory, seed: requests, TimeSpan.FromHours(6), database))
                 Console.WriteLine($"Seeded in {seedWatch.Elapsed.TotalSeconds:N0} s; peak app memory while seeding {Machine.PeakMemoryMiB(seeding.Pid):N0} MiB.");
             var seedSeconds = seedWatch.Elapsed.TotalSeconds;
             Console.WriteLine("First SLA sweep after seeding (fires the escalations the generator left due)...");
-            var (sweepSeconds, fired) = await BenchmarkHarness.SettleSlaAsync(dataDirectory);
+            var (sweepSeconds, fired) = await BenchmarkHarness.SettleSlaAsync(dataDirectory, database);
             await File.WriteAllTextAsync(marker, string.Create(CultureInfo.InvariantCulture,
                 $"{requests} requests seeded in {seedSeconds:0} s; the first SLA sweep after seeding fired {fired:N0} escalation levels in {sweepSeconds:0.0} s\n"));
         }
+        notes.Add(database is null ? "Database: SQLite (the file in the data directory)." : "Database: PostgreSQL (--postgres).");
         notes.Add($"Data: {File.ReadAllText(marker).Trim()} (Cst:DemoRequestCount={requests:N0}, default seed; the generator spreads them over the last 90 days). A reused data directory also holds earlier runs' intake requests.");
 
-        await using var app = await AppProcess.StartAsync(appDll, dataDirectory, seed: null, TimeSpan.FromMinutes(10));
-        var harness = new BenchmarkHarness(new BenchTarget(app.BaseAddress, app.Pid, dataDirectory),
+        await using var app = await AppProcess.StartAsync(appDll, dataDirectory, seed: null, TimeSpan.FromMinutes(10), database);
+        var harness = new BenchmarkHarness(new BenchTarget(app.BaseAddress, app.Pid, dataDirectory, Database: database),
             new BenchSettings(TimeSpan.FromSeconds(intakeSeconds), TimeSpan.FromSeconds(measureSeconds)), Console.Out);
         var rows = await harness.RunAsync();
         var section = harness.Markdown(string.Create(CultureInfo.InvariantCulture, $"{requests:N0} requests"), DateTimeOffset.UtcNow, rows, notes);
@@ -68,7 +74,8 @@ public sealed class AppProcess : IAsyncDisposable
     private AppProcess(Process process, Uri baseAddress) { _process = process; BaseAddress = baseAddress; }
 
     /// <param name="seed">Requests to seed into an empty database, or null to start without seeding.</param>
-    public static async Task<AppProcess> StartAsync(string appDll, string dataDirectory, int? seed, TimeSpan readyWithin)
+    /// <param name="database">PostgreSQL to run on, or null for SQLite in the data directory.</param>
+    public static async Task<AppProcess> StartAsync(string appDll, string dataDirectory, int? seed, TimeSpan readyWithin, DatabaseTarget? database = null)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet", [appDll]) { WorkingDirectory = Path.GetDirectoryName(appDll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -78,6 +85,11 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["Cst__SeedDemoCity"] = seed is null ? "false" : "true";
         if (seed is { } n) info.Environment["Cst__DemoRequestCount"] = n.ToString(CultureInfo.InvariantCulture);
         info.Environment["Cst__Benchmark__Enabled"] = "true";
+        if (database is { Provider: DatabaseProvider.PostgreSQL })
+        {
+            info.Environment["Cst__Database__Provider"] = "PostgreSQL";
+            info.Environment["Cst__Database__ConnectionString"] = database.ConnectionString;
+        }
         info.Environment["Cst__Open311__PermitsPerMinute"] = "100000000";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__CstPortal.Data.DemoCity"] = "Information";

@@ -25,3 +25,6 @@ public sealed class SlaSweepTestsOnPostgres : Sla.SlaSweepTests, IOnPostgres;
 public sealed class TriageServiceTestsOnPostgres : Workflow.TriageServiceTests, IOnPostgres;
 public sealed class WorkflowServiceTestsOnPostgres : Workflow.WorkflowServiceTests, IOnPostgres;
 public sealed class AutoCloseTestsOnPostgres : Workflow.AutoCloseTests, IOnPostgres;
+
+// The app itself (Program.cs, configured with Cst:Database:Provider=PostgreSQL): database, migrations and scheduler healthy.
+public sealed class HealthTestsOnPostgres(PostgresAppFactory factory) : Operations.HealthTests(factory), IClassFixture<PostgresAppFactory>;
