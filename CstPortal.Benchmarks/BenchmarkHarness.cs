@@ -275,6 +275,7 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(TimeProvider.System);
         services.AddCstDatabase(_ => database);
+        services.AddSingleton<CstPortal.Common.ILiveBackplane, CstPortal.Common.InProcessBackplane>(); // the measures run in one process
         services.AddSingleton<RequestEvents>();
         services.AddSingleton<NotificationEvents>();
         services.AddSingleton<KpiService>();

@@ -35,7 +35,7 @@ public class CircuitActionLimitTests : IAsyncLifetime
         }), _city.Clock);
         var db = _city.Get<IDbContextFactory<CstDbContext>>();
         var events = _city.Get<RequestEvents>();
-        var evidence = _city.Get<EvidenceStore>();
+        var evidence = _city.Get<IEvidenceStore>();
         var requests = new RequestService(db, _city.Clock, _city.Get<ZoneDirectory>(), events, evidence, limits);
         var workflow = new WorkflowService(db, _city.Clock, events, _city.Get<IOptions<CstOptions>>(), limits);
         _citizen = new CitizenService(db, _city.Clock, requests, workflow, _city.Get<DuplicateFinder>(), evidence, limits, events, _city.Get<ZoneDirectory>());

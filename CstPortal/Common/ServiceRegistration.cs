@@ -20,6 +20,7 @@ public static class ServiceRegistration
 {
     public static IServiceCollection AddCstFeatures(this IServiceCollection services)
     {
+        services.AddLiveBackplane();
         services.AddSingleton<RequestEvents>();
         services.AddSingleton<ZoneDirectory>();
         services.AddSingleton<RequestService>();
@@ -56,13 +57,20 @@ public static class ServiceRegistration
         return services;
     }
 
-    /// <summary>The citizen portal: photos under the data directory, limits, the citizen service.</summary>
+    /// <summary>The citizen portal: the photo store, limits, the citizen service.</summary>
     private static IServiceCollection AddCitizenPortal(this IServiceCollection services)
     {
         services.AddOptions<CitizenLimitOptions>(); // bound from configuration in Program.cs
         services.AddSingleton<CitizenLimits>();
-        services.AddSingleton(sp => new EvidenceStore(sp.GetRequiredService<IOptions<CstOptions>>().Value
-            .ResolveDataDirectory(sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory)));
+        // Cst:Evidence:Directory (a directory every node reaches) or the data directory's evidence/ folder.
+        services.AddSingleton<IEvidenceStore>(sp =>
+        {
+            var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
+            var configured = sp.GetService<IConfiguration>()?["Cst:Evidence:Directory"];
+            return new DirectoryEvidenceStore(string.IsNullOrWhiteSpace(configured)
+                ? Path.Combine(sp.GetRequiredService<IOptions<CstOptions>>().Value.ResolveDataDirectory(contentRoot), "evidence")
+                : Path.IsPathRooted(configured) ? configured : Path.Combine(contentRoot, configured));
+        });
         services.AddSingleton<CitizenService>();
         services.AddHttpContextAccessor();
         services.AddScoped<ClientAddress>();

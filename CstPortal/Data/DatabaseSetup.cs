@@ -57,20 +57,23 @@ public static class DatabaseSetup
 
     /// <summary>
     /// PostgreSQL only: the demo city is inserted with its own ids, which identity columns do not notice; move every
-    /// identity sequence past the largest id in its table so the next insert gets a free one. (SQLite needs nothing:
-    /// its rowids follow the largest id by themselves.)
+    /// identity sequence past the largest id in its table so the next insert gets a free one, never backwards (a node
+    /// starting beside running nodes must not hand out ids they already used). (SQLite needs nothing: its rowids follow
+    /// the largest id by themselves.)
     /// </summary>
     public static async Task ResyncIdentitySequencesAsync(CstDbContext db, CancellationToken ct = default)
     {
         if (!db.Database.IsNpgsql()) return;
         await db.Database.ExecuteSqlRawAsync("""
             DO $$
-            DECLARE c record;
+            DECLARE c record; s text;
             BEGIN
               FOR c IN SELECT table_schema, table_name, column_name FROM information_schema.columns
                        WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP
-                EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), COALESCE((SELECT MAX(%I) FROM %I.%I), 0) + 1, false)',
-                               format('%I.%I', c.table_schema, c.table_name), c.column_name, c.column_name, c.table_schema, c.table_name);
+                s := pg_get_serial_sequence(format('%I.%I', c.table_schema, c.table_name), c.column_name);
+                -- Only ever forward: another node may be inserting right now with ids its sequence handed out.
+                EXECUTE format('SELECT setval(%L, GREATEST(COALESCE((SELECT MAX(%I) FROM %I.%I), 0) + 1, nextval(%L)), false)',
+                               s, c.column_name, c.table_schema, c.table_name, s);
               END LOOP;
             END $$;
             """, ct);

@@ -1,38 +1,19 @@
+using CstPortal.Common;
+
 namespace CstPortal.Features.Notifications;
 
+/// <summary>In-app notifications arrived or were read; the bell re-reads its count.</summary>
+public sealed record NotificationsChanged;
+
 /// <summary>
-/// One singleton that tells open pages (the bell) that in-app notifications arrived or were read.
+/// Tells open pages (the bell) on every node that in-app notifications arrived or were read.
 /// Subscribers get an IDisposable and re-render through InvokeAsync.
 /// </summary>
-public sealed class NotificationEvents
+public sealed class NotificationEvents(ILiveBackplane backplane) : LiveEventHub<NotificationsChanged>(backplane, "notifications")
 {
-    private readonly Lock _gate = new();
-    private readonly List<Func<Task>> _handlers = [];
+    private static readonly NotificationsChanged Changed = new();
 
-    public IDisposable Subscribe(Func<Task> handler)
-    {
-        lock (_gate) _handlers.Add(handler);
-        return new Subscription(this, handler);
-    }
+    public IDisposable Subscribe(Func<Task> handler) => Subscribe(_ => handler());
 
-    public void Publish()
-    {
-        Func<Task>[] handlers;
-        lock (_gate) handlers = [.. _handlers];
-        foreach (var handler in handlers) _ = SafeInvoke(handler);
-    }
-
-    private static async Task SafeInvoke(Func<Task> handler)
-    {
-        try { await handler(); }
-        catch (ObjectDisposedException) { /* the circuit went away */ }
-    }
-
-    private sealed class Subscription(NotificationEvents owner, Func<Task> handler) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (owner._gate) owner._handlers.Remove(handler);
-        }
-    }
+    public void Publish() => Publish(Changed);
 }

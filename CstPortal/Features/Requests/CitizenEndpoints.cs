@@ -44,7 +44,7 @@ public static class CitizenEndpoints
             if (file is null) return Results.NotFound();
             http.Response.Headers.CacheControl = "private, max-age=3600";
             http.Response.Headers["X-Content-Type-Options"] = "nosniff";
-            return Results.File(file.Path, file.ContentType);
+            return Results.File(file.Content, file.ContentType); // the response disposes the stream
         });
         return app;
     }

@@ -28,7 +28,8 @@ public sealed record JoinInput(string? Email = null, IReadOnlyList<PhotoUpload>?
 
 public sealed record OpenPoint(string Number, string CategoryName, RequestStatus Status, double Latitude, double Longitude, DateTime CreatedAt);
 
-public sealed record EvidenceFile(string Path, string ContentType);
+/// <summary>A photo to send: the receiver disposes <see cref="Content"/>.</summary>
+public sealed record EvidenceFile(Stream Content, string ContentType);
 
 /// <summary>
 /// What a citizen does in the portal beyond submitting: duplicates, joining, adding comments and photos,
@@ -37,7 +38,7 @@ public sealed record EvidenceFile(string Path, string ContentType);
 /// </summary>
 public sealed class CitizenService(
     IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, RequestService requests, WorkflowService workflow,
-    DuplicateFinder duplicates, EvidenceStore evidence, CitizenLimits limits, RequestEvents events, ZoneDirectory zones)
+    DuplicateFinder duplicates, IEvidenceStore evidence, CitizenLimits limits, RequestEvents events, ZoneDirectory zones)
 {
     /// <summary>The city's extent, to open the map on it.</summary>
     public Task<(double MinLat, double MinLng, double MaxLat, double MaxLng)> MapExtentAsync(CancellationToken ct = default) => zones.ExtentAsync(ct);
@@ -232,8 +233,7 @@ public sealed class CitizenService(
         if (row is null) return null;
         var hidden = row.CloseReason == CloseReason.Invalid && !viewer.IsStaff && (viewer.UserId is null || viewer.UserId != row.ReporterUserId);
         if (hidden) return null;
-        var path = evidence.PathOf(row.Sha256, thumbnail);
-        return File.Exists(path) ? new EvidenceFile(path, row.ContentType) : null;
+        return await evidence.OpenAsync(row.Sha256, thumbnail, ct) is { } content ? new EvidenceFile(content, row.ContentType) : null;
     }
 
     private static async Task<Relation> RelationAsync(CstDbContext db, ServiceRequest request, Actor actor, string? code, CancellationToken ct)

@@ -114,10 +114,28 @@ public static class PhotoRules
     }
 }
 
-/// <summary>Photo files under the data directory, named by the hash of their content. Never served as static files.</summary>
-public sealed class EvidenceStore(string dataDirectory)
+/// <summary>
+/// Where photo files live, named by the SHA-256 of their content. Every node of a cluster must reach the same store,
+/// so the app only ever talks to this interface: a shared directory today, an object store can follow.
+/// Photos are never served as static files; the photo endpoint opens them after checking the viewer.
+/// </summary>
+public interface IEvidenceStore
 {
-    public string Folder { get; } = Path.Combine(dataDirectory, "evidence");
+    /// <summary>Stores the photo and its thumbnail; storing the same content again changes nothing.</summary>
+    Task SaveAsync(ProcessedPhoto photo, CancellationToken ct = default);
+
+    /// <summary>The photo (or its thumbnail) to read, or null when the store has no such file. The caller disposes it.</summary>
+    Task<Stream?> OpenAsync(string sha256, bool thumbnail, CancellationToken ct = default);
+}
+
+/// <summary>
+/// Photo files in one directory (Cst:Evidence:Directory, default the data directory's evidence/ folder). On a
+/// cluster every node mounts the same directory (NFS, a shared volume). Writes go to a temporary name first and
+/// are renamed into place, so a reader on another node never sees half a file.
+/// </summary>
+public sealed class DirectoryEvidenceStore(string folder) : IEvidenceStore
+{
+    public string Folder { get; } = Path.GetFullPath(folder);
 
     public async Task SaveAsync(ProcessedPhoto photo, CancellationToken ct = default)
     {
@@ -126,10 +144,24 @@ public sealed class EvidenceStore(string dataDirectory)
         await WriteOnceAsync(PathOf(photo.Sha256, thumbnail: true), photo.Thumbnail, ct);
     }
 
-    public string PathOf(string sha256, bool thumbnail)
+    public Task<Stream?> OpenAsync(string sha256, bool thumbnail, CancellationToken ct = default)
+    {
+        var path = PathOf(sha256, thumbnail);
+        if (!File.Exists(path)) return Task.FromResult<Stream?>(null);
+        try
+        {
+            return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, useAsync: true));
+        }
+        catch (FileNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null); // deleted between the check and the open
+        }
+    }
+
+    private string PathOf(string sha256, bool thumbnail)
     {
         if (sha256.Length != 64 || !sha256.All(Uri.IsHexDigit)) throw new ArgumentException("Not a SHA-256 name.", nameof(sha256));
-        return Path.Combine(Folder, sha256 + (thumbnail ? ".thumb.jpg" : ".jpg"));
+        return Path.Combine(Folder, sha256.ToLowerInvariant() + (thumbnail ? ".thumb.jpg" : ".jpg"));
     }
 
     private static async Task WriteOnceAsync(string path, byte[] bytes, CancellationToken ct)

@@ -19,7 +19,7 @@ public sealed record SubmitInput(
 
 /// <summary>Submitting, reading, tracking and commenting on requests. One unit of work per method.</summary>
 public sealed class RequestService(
-    IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones, RequestEvents events, EvidenceStore evidence,
+    IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones, RequestEvents events, IEvidenceStore evidence,
     CitizenLimits limits)
 {
     public const int MaxDescription = 4000;
