@@ -13,6 +13,8 @@ public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        if (StringArg(args, "--profile-kpi") is { } profileDirectory)
+            return await BenchmarkHarness.ProfileKpiAsync(Path.GetFullPath(profileDirectory), Console.Out);
         var requests = IntArg(args, "--requests", 1_000_000);
         var intakeSeconds = IntArg(args, "--intake-seconds", 30);
         var measureSeconds = IntArg(args, "--seconds", 10);
@@ -36,7 +38,7 @@ public static class BenchmarkProgram
             await File.WriteAllTextAsync(marker, string.Create(CultureInfo.InvariantCulture,
                 $"{requests} requests seeded in {seedSeconds:0} s; the first SLA sweep after seeding fired {fired:N0} escalation levels in {sweepSeconds:0.0} s\n"));
         }
-        notes.Add($"Data: {File.ReadAllText(marker).Trim()} (Cst:DemoRequestCount={requests:N0}, default seed; the generator spreads them over the last 90 days). A reused data directory also holds earlier runs' intake requests.");
+        notes.Add($"Data: {File.ReadAllText(marker).Trim()} (Cst:DemoRequestCount={requests:N0}, default seed, over the last {AppProcess.HistoryDays} days with a {AppProcess.OpenShare:P0} backlog share). A reused data directory also holds earlier runs' intake requests.");
 
         await using var app = await AppProcess.StartAsync(appDll, dataDirectory, seed: null, TimeSpan.FromMinutes(10));
         var harness = new BenchmarkHarness(new BenchTarget(app.BaseAddress, app.Pid, dataDirectory),
@@ -61,6 +63,10 @@ public static class BenchmarkProgram
 /// <summary>The Release app as a child process on a free 127.0.0.1 port; stopped (this process only) on dispose.</summary>
 public sealed class AppProcess : IAsyncDisposable
 {
+    /// <summary>The benchmark city's history: three years, with a tenth of the requests left open as a backlog.</summary>
+    public const int HistoryDays = 1096;
+    public const double OpenShare = 0.10;
+
     private readonly Process _process;
     public Uri BaseAddress { get; }
     public int Pid => _process.Id;
@@ -76,7 +82,12 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["Cst__DataDirectory"] = dataDirectory;
         info.Environment["Cst__SeedDemoCity"] = seed is null ? "false" : "true";
-        if (seed is { } n) info.Environment["Cst__DemoRequestCount"] = n.ToString(CultureInfo.InvariantCulture);
+        if (seed is { } n)
+        {
+            info.Environment["Cst__DemoRequestCount"] = n.ToString(CultureInfo.InvariantCulture);
+            info.Environment["Cst__DemoHistoryDays"] = HistoryDays.ToString(CultureInfo.InvariantCulture);
+            info.Environment["Cst__DemoOpenShare"] = OpenShare.ToString(CultureInfo.InvariantCulture);
+        }
         info.Environment["Cst__Benchmark__Enabled"] = "true";
         info.Environment["Cst__Open311__PermitsPerMinute"] = "100000000";
         info.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -28,7 +28,7 @@ public static class DatabaseSetup
             await db.Database.MigrateAsync(ct);
         }
         var seeder = sp.GetRequiredService<DemoCitySeeder>();
-        if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct);
+        if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct, options.DemoHistoryDays, options.DemoOpenShare);
         else await seeder.EnsureRolesAsync();
     }
 }
