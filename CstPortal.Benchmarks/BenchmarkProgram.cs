@@ -16,11 +16,14 @@ public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        if (StringArg(args, "--profile-kpi") is { } profileDirectory)
+            return await BenchmarkHarness.ProfileKpiAsync(Path.GetFullPath(profileDirectory), Console.Out);
         var requests = IntArg(args, "--requests", 1_000_000);
         var postgres = StringArg(args, "--postgres") ?? Environment.GetEnvironmentVariable("CST_BENCH_POSTGRES");
         DatabaseTarget? database = string.IsNullOrWhiteSpace(postgres) ? null : DatabaseTarget.Postgres(postgres);
         var intakeSeconds = IntArg(args, "--intake-seconds", 30);
         var measureSeconds = IntArg(args, "--seconds", 10);
+        var autoAssignSeconds = IntArg(args, "--auto-assign-seconds", 120);
         var appDll = Path.GetFullPath(StringArg(args, "--app") ?? throw new ArgumentException("--app path/to/CstPortal.dll is required"));
         var dataDirectory = Path.GetFullPath(StringArg(args, "--data") ?? Path.Combine("artifacts", "benchmark", $"requests-{requests}"));
         var output = Path.GetFullPath(StringArg(args, "--out") ?? "BENCHMARKS.md");
@@ -31,7 +34,7 @@ public static class BenchmarkProgram
         {
             if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
             Directory.CreateDirectory(dataDirectory);
-            Console.WriteLine($"Seeding {requests:N0} requests into {dataDirectory} (the app's DemoCitySeeder, batched through EF Core)...");
+            Console.WriteLine($"Seeding {requests:N0} requests into {dataDirectory} (the app's DemoCitySeeder; SQLite bulk loader)...");
             var seedWatch = Stopwatch.StartNew();
             await using (var seeding = await AppProcess.StartAsync(appDll, dataDirectory, seed: requests, TimeSpan.FromHours(6), database))
                 Console.WriteLine($"Seeded in {seedWatch.Elapsed.TotalSeconds:N0} s; peak app memory while seeding {Machine.PeakMemoryMiB(seeding.Pid):N0} MiB.");
@@ -42,11 +45,11 @@ public static class BenchmarkProgram
                 $"{requests} requests seeded in {seedSeconds:0} s; the first SLA sweep after seeding fired {fired:N0} escalation levels in {sweepSeconds:0.0} s\n"));
         }
         notes.Add(database is null ? "Database: SQLite (the file in the data directory)." : "Database: PostgreSQL (--postgres).");
-        notes.Add($"Data: {File.ReadAllText(marker).Trim()} (Cst:DemoRequestCount={requests:N0}, default seed; the generator spreads them over the last 90 days). A reused data directory also holds earlier runs' intake requests.");
+        notes.Add($"Data: {File.ReadAllText(marker).Trim()} (Cst:DemoRequestCount={requests:N0}, default seed, over the last {AppProcess.HistoryDays} days with a {AppProcess.OpenShare:P0} backlog share). A reused data directory also holds earlier runs' intake requests.");
 
         await using var app = await AppProcess.StartAsync(appDll, dataDirectory, seed: null, TimeSpan.FromMinutes(10), database);
         var harness = new BenchmarkHarness(new BenchTarget(app.BaseAddress, app.Pid, dataDirectory, Database: database),
-            new BenchSettings(TimeSpan.FromSeconds(intakeSeconds), TimeSpan.FromSeconds(measureSeconds)), Console.Out);
+            new BenchSettings(TimeSpan.FromSeconds(intakeSeconds), TimeSpan.FromSeconds(measureSeconds), AutoAssignBudget: TimeSpan.FromSeconds(autoAssignSeconds)), Console.Out);
         var rows = await harness.RunAsync();
         var section = harness.Markdown(string.Create(CultureInfo.InvariantCulture, $"{requests:N0} requests"), DateTimeOffset.UtcNow, rows, notes);
         if (!File.Exists(output))
@@ -67,6 +70,10 @@ public static class BenchmarkProgram
 /// <summary>The Release app as a child process on a free 127.0.0.1 port; stopped (this process only) on dispose.</summary>
 public sealed class AppProcess : IAsyncDisposable
 {
+    /// <summary>The benchmark city's history: three years, with a tenth of the requests left open as a backlog.</summary>
+    public const int HistoryDays = 1096;
+    public const double OpenShare = 0.10;
+
     private readonly Process _process;
     public Uri BaseAddress { get; }
     public int Pid => _process.Id;
@@ -83,7 +90,12 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["Cst__DataDirectory"] = dataDirectory;
         info.Environment["Cst__SeedDemoCity"] = seed is null ? "false" : "true";
-        if (seed is { } n) info.Environment["Cst__DemoRequestCount"] = n.ToString(CultureInfo.InvariantCulture);
+        if (seed is { } n)
+        {
+            info.Environment["Cst__DemoRequestCount"] = n.ToString(CultureInfo.InvariantCulture);
+            info.Environment["Cst__DemoHistoryDays"] = HistoryDays.ToString(CultureInfo.InvariantCulture);
+            info.Environment["Cst__DemoOpenShare"] = OpenShare.ToString(CultureInfo.InvariantCulture);
+        }
         info.Environment["Cst__Benchmark__Enabled"] = "true";
         if (database is { Provider: DatabaseProvider.PostgreSQL })
         {

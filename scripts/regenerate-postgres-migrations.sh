@@ -5,14 +5,14 @@
 #   2. PostgresRawSql: a stub that applies Data/PostgresSchemaSql.cs (append-only triggers, PostGIS), written here;
 #   3. PostgresQuartz: a stub that creates Quartz's clustered job store tables (Common/Jobs.cs QuartzSchema), written here.
 # Only for databases that have no PostgreSQL migration applied yet (as long as there is no PostgreSQL deployment);
-# once there is one, add migrations instead: dotnet ef migrations add NAME --project CstPortal --context PostgresCstDbContext --output-dir Data/PostgresMigrations
+# once there is one, add migrations instead: dotnet ef migrations add NAME --project CstPortal --context CstPortal.Data.PostgresCstDbContext --output-dir Data/PostgresMigrations
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=CstPortal/Data/PostgresMigrations
 rm -rf "$dir"
 dotnet tool restore >/dev/null
-dotnet ef migrations add PostgresInitial --project CstPortal --context PostgresCstDbContext --output-dir Data/PostgresMigrations
-dotnet ef migrations add PostgresRawSql --project CstPortal --context PostgresCstDbContext --output-dir Data/PostgresMigrations
+dotnet ef migrations add PostgresInitial --project CstPortal --context CstPortal.Data.PostgresCstDbContext --output-dir Data/PostgresMigrations
+dotnet ef migrations add PostgresRawSql --project CstPortal --context CstPortal.Data.PostgresCstDbContext --output-dir Data/PostgresMigrations
 raw=$(ls "$dir"/*_PostgresRawSql.cs | grep -v Designer)
 cat > "$raw" <<'CS'
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -30,7 +30,7 @@ namespace CstPortal.Data.PostgresMigrations
     }
 }
 CS
-dotnet ef migrations add PostgresQuartz --project CstPortal --context PostgresCstDbContext --output-dir Data/PostgresMigrations
+dotnet ef migrations add PostgresQuartz --project CstPortal --context CstPortal.Data.PostgresCstDbContext --output-dir Data/PostgresMigrations
 quartz=$(ls "$dir"/*_PostgresQuartz.cs | grep -v Designer)
 cat > "$quartz" <<'CS'
 using CstPortal.Common;

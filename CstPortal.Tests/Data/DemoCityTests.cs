@@ -2,6 +2,7 @@ using CstPortal.Common;
 using CstPortal.Data;
 using CstPortal.Data.DemoCity;
 using CstPortal.Features.Geo;
+using CstPortal.Features.Sla;
 using CstPortal.Features.Workflow;
 using CstPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -110,6 +111,42 @@ public class DemoCityTests : IAsyncLifetime
             var a = await original.Requests.OrderBy(r => r.Id).Select(r => new { r.Number, r.Status, r.CategoryId, r.Latitude, r.CreatedAt }).ToListAsync();
             var b = await other.Requests.OrderBy(r => r.Id).Select(r => new { r.Number, r.Status, r.CategoryId, r.Latitude, r.CreatedAt }).ToListAsync();
             Assert.Equal(a, b);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task A_three_year_history_keeps_a_tenth_open_as_a_backlog_whose_past_escalations_are_recorded()
+    {
+        var dir = TestCity.NewTempDirectory();
+        try
+        {
+            await using var services = TestCity.BuildServices(dir, new FakeTimeProvider(TestCity.Now));
+            await using (var db = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync())
+                await db.Database.MigrateAsync();
+            await using (var scope = services.CreateAsyncScope())
+                Assert.True(await scope.ServiceProvider.GetRequiredService<DemoCitySeeder>().SeedAsync(3000, 7, historyDays: 1096, openShare: 0.10));
+
+            await using var check = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync();
+            var open = RequestStatusExtensions.OpenStatuses.ToList();
+            var openCount = await check.Requests.CountAsync(r => open.Contains(r.Status));
+            Assert.InRange(openCount, 240, 420); // 10% stalled, plus the few of the last days still in progress
+            var oldest = await check.Requests.MinAsync(r => r.CreatedAt);
+            Assert.InRange((TestCity.Now.UtcDateTime - oldest).TotalDays, 1090, 1096);
+            foreach (var status in open) Assert.True(await check.Requests.AnyAsync(r => r.Status == status), $"no {status} request");
+            // An overdue backlog request starts with its breach on record, so the first sweep does not fire the whole past at once.
+            var overdue = await check.Requests.Where(r => open.Contains(r.Status) && r.ResolutionDueAt < TestCity.Now.UtcDateTime.AddDays(-30)).Select(r => r.Id).FirstAsync();
+            Assert.True(await check.SlaEscalations.AnyAsync(e => e.ServiceRequestId == overdue && e.Target == SlaTarget.Resolution && e.Level == SlaEscalation.BreachLevel));
+            // Written by the bulk loader: the grid cell is the one the app computes, and the indexes are back.
+            var sample = await check.Requests.OrderBy(r => r.Id).Take(50).Select(r => new { r.Latitude, r.Longitude, r.GridCell }).ToListAsync();
+            Assert.All(sample, r => Assert.Equal(GeoGrid.Cell(r.Latitude, r.Longitude), r.GridCell));
+            var indexes = await check.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ServiceRequests'").ToListAsync();
+            Assert.Contains("IX_ServiceRequests_Number", indexes);
+            Assert.Contains("IX_ServiceRequests_Status_GridCell_Latitude_Longitude", indexes);
         }
         finally
         {

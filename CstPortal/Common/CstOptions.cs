@@ -17,6 +17,15 @@ public sealed class CstOptions
     /// <summary>Seed of the demo city's random generator: the same seed makes the same city.</summary>
     public int DemoSeed { get; set; } = 20261124;
 
+    /// <summary>How many days back the demo city's history reaches (the benchmark uses about 3 years).</summary>
+    public int DemoHistoryDays { get; set; } = 90;
+
+    /// <summary>
+    /// Share of demo requests left open as a backlog (0..1), on top of the recent ones still in progress;
+    /// null leaves only the natural share (the small demo city).
+    /// </summary>
+    public double? DemoOpenShare { get; set; }
+
     /// <summary>Resolved requests close by themselves this many days after resolution, unless reopened.</summary>
     public int AutoCloseDays { get; set; } = 7;
 

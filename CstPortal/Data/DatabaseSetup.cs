@@ -42,7 +42,7 @@ public static class DatabaseSetup
         try
         {
             var seeder = sp.GetRequiredService<DemoCitySeeder>();
-            if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct);
+            if (options.SeedDemoCity) await seeder.SeedAsync(options.DemoRequestCount, options.DemoSeed, ct, options.DemoHistoryDays, options.DemoOpenShare);
             else await seeder.EnsureRolesAsync();
             await ResyncIdentitySequencesAsync(seedLock, ct);
         }

@@ -28,3 +28,21 @@ public sealed class PostgresCstDbContextDesignTimeFactory : IDesignTimeDbContext
             .Options);
     }
 }
+
+/// <summary>
+/// For <c>dotnet ef</c> only: the SQLite context. Without it, the tools would build <see cref="CstDbContext"/> with the
+/// PostgreSQL factory above (a factory of a derived context counts for its base), and SQLite migrations would come out
+/// with PostgreSQL column types.
+/// </summary>
+public sealed class SqliteCstDbContextDesignTimeFactory : IDesignTimeDbContextFactory<CstDbContext>
+{
+    public CstDbContext CreateDbContext(string[] args)
+    {
+        var appServices = new ServiceCollection().AddLogging();
+        appServices.AddCstIdentity();
+        return new(new DbContextOptionsBuilder<CstDbContext>()
+            .UseSqlite(DatabaseSetup.SqliteConnectionString(Path.GetTempPath()))
+            .UseApplicationServiceProvider(appServices.BuildServiceProvider())
+            .Options);
+    }
+}

@@ -82,6 +82,28 @@ public class SlaSweepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_target_whose_every_level_has_fired_is_no_longer_a_candidate()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        _city.Clock.Advance(TimeSpan.FromDays(60));
+        await Sweep();
+        var before = await Sweep();
+
+        var fired = await FiredAsync(number);
+        Assert.Contains((SlaTarget.Response, 3), fired);
+        Assert.Contains((SlaTarget.Resolution, 3), fired);
+        // Every level of both targets is recorded: a later pass neither reads nor fires anything for this request.
+        await using var db = _city.Db();
+        var open = await db.Requests.CountAsync(r => r.Status == RequestStatus.New || r.Status == RequestStatus.Triaged || r.Status == RequestStatus.Assigned || r.Status == RequestStatus.InProgress);
+        _city.Clock.Advance(TimeSpan.FromMinutes(5));
+        var after = await Sweep();
+        Assert.Equal(0, after.LevelsFired);
+        Assert.True(after.RequestsChecked < 2 * open, $"{after.RequestsChecked} candidates for {open} open requests");
+        Assert.Equal(fired, await FiredAsync(number));
+        Assert.Equal(0, before.LevelsFired);
+    }
+
+    [Fact]
     public async Task Concurrent_sweeps_fire_every_level_exactly_once()
     {
         var numbers = new List<string>();

@@ -24,10 +24,16 @@ public sealed class DemoRequestGenerator
     private readonly IReadOnlyList<string> _citizenIds;
     private readonly string? _demoCitizenId;
     private readonly (double Lat, double Lng)[] _hotspots;
+    private readonly double? _openShare;
 
+    /// <param name="openShare">
+    /// Share of requests that stall as a backlog (never resolved: they stop at New, Triaged, Assigned or In progress),
+    /// so a long history still has a realistic open share; null for none (the small demo city, unchanged).
+    /// </param>
     public DemoRequestGenerator(int seed, IReadOnlyList<CategoryRef> categories, ZoneLocator zones,
-        IReadOnlyList<AgentRef> agents, IReadOnlyList<string> citizenIds, string? demoCitizenId)
+        IReadOnlyList<AgentRef> agents, IReadOnlyList<string> citizenIds, string? demoCitizenId, double? openShare = null)
     {
+        _openShare = openShare;
         _rng = new Random(seed);
         _categories = categories;
         _totalWeight = categories.Sum(c => c.Plan.Weight);
@@ -86,7 +92,11 @@ public sealed class DemoRequestGenerator
             DemoCityPlan.TargetHours(plan.ResponseHours, priority), DemoCityPlan.TargetHours(plan.ResolutionHours, priority),
             DemoCityPlan.UsesWorkingHours(priority), DemoCityPlan.WorkingCalendar);
 
-        var life = new Life(createdAt, now, reporter);
+        // A stalled request never gets past its stage: New 20%, Triaged 20%, Assigned 30%, In progress 30%.
+        var stallAt = _openShare is { } share && _rng.NextDouble() < share
+            ? _rng.NextDouble() switch { < 0.2 => RequestStatus.New, < 0.4 => RequestStatus.Triaged, < 0.7 => RequestStatus.Assigned, _ => RequestStatus.InProgress }
+            : (RequestStatus?)null;
+        var life = new Life(createdAt, now, reporter, stallAt);
         var agents = _agentsByTeam.GetValueOrDefault(category.TeamId) ?? [];
         // The documented demo agent gets a good share of the work, so signing in as them shows some.
         var agent = agents.Length == 0 ? null
@@ -253,7 +263,7 @@ public sealed class DemoRequestGenerator
     }
 
     /// <summary>The history of one request as it is lived, stopping at "now".</summary>
-    private sealed class Life(DateTime createdAt, DateTime now, string? reporter)
+    private sealed class Life(DateTime createdAt, DateTime now, string? reporter, RequestStatus? stallAt)
     {
         public List<StatusChange> History { get; } =
         [
@@ -264,7 +274,7 @@ public sealed class DemoRequestGenerator
 
         public bool Happens(DateTime at, RequestStatus from, RequestStatus to, string action, string actor, string? note)
         {
-            if (at > now) return false;
+            if (at > now || to > stallAt) return false;
             History.Add(new StatusChange { From = from, To = to, Action = action, At = at, ActorName = actor, Note = note });
             return true;
         }

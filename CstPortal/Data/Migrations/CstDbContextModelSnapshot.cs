@@ -933,6 +933,9 @@ namespace CstPortal.Data.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("GridCell")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("Latitude")
                         .HasColumnType("REAL");
 
@@ -1007,18 +1010,22 @@ namespace CstPortal.Data.Migrations
 
                     b.HasIndex("AssignedTeamId");
 
+                    b.HasIndex("ClosedAt");
+
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("GridCell");
 
                     b.HasIndex("MasterRequestId");
 
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("ResolvedAt");
+
                     b.HasIndex("AssignedAgentId", "Status");
 
                     b.HasIndex("CategoryId", "CreatedAt");
-
-                    b.HasIndex("Latitude", "Longitude");
 
                     b.HasIndex("ReporterUserId", "CreatedAt");
 
@@ -1029,6 +1036,8 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("Status", "ResponseDueAt");
 
                     b.HasIndex("ZoneId", "Status");
+
+                    b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
 
                     b.ToTable("ServiceRequests", (string)null);
                 });

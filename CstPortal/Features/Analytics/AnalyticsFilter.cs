@@ -67,6 +67,7 @@ public static class AnalyticsQueries
     public static IQueryable<ServiceRequest> Within(this IQueryable<ServiceRequest> q, BoundingBox? box)
     {
         if (box is not { } b) return q;
-        return q.Where(r => r.Latitude >= b.MinLat && r.Latitude <= b.MaxLat && r.Longitude >= b.MinLng && r.Longitude <= b.MaxLng);
+        // The grid-cell ranges find the box through an index; the exact test below trims the edges.
+        return q.Where(Geo.GeoGrid.Covering(b.MinLat, b.MinLng, b.MaxLat, b.MaxLng)).Where(r => r.Latitude >= b.MinLat && r.Latitude <= b.MaxLat && r.Longitude >= b.MinLng && r.Longitude <= b.MaxLng);
     }
 }

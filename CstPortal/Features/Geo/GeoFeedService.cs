@@ -84,7 +84,12 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
     /// <summary>Size of a heat cell in degrees at a zoom: about 24 screen pixels.</summary>
     public static double CellDegrees(int zoom) => 360.0 / (256 * Math.Pow(2, Math.Clamp(zoom, 0, MaxZoom))) * 24;
 
-    /// <summary>Requests in the box grouped into grid cells sized for the zoom (GROUP BY in the database).</summary>
+    /// <summary>
+    /// Requests in the box grouped into grid cells sized for the zoom. When a heat cell spans at least two cells of
+    /// the fixed <see cref="GeoGrid"/>, the database groups by the stored, indexed grid key (sums, not means, so the
+    /// merge is exact) and the fine cells merge into heat cells here, each by its centre; closer in, it groups by
+    /// position arithmetic over the few requests in view.
+    /// </summary>
     public async Task<HeatGrid> HeatAsync(AnalyticsFilter filter, BoundingBox box, int zoom, HeatWeight weight, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -95,15 +100,34 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
         var day30 = now.AddDays(-30);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = await InBoxAsync(db, filter, box, now, ct);
-        var grouped = q.GroupBy(r => new { X = Math.Floor((r.Longitude + 180) / cell), Y = Math.Floor((r.Latitude + 90) / cell) });
-        var cells = weight switch
+        List<HeatCell> cells;
+        if (cell * GeoGrid.CellsPerDegree >= 2)
         {
-            HeatWeight.Priority => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(),
-                g.Sum(r => r.Priority == Priority.P1 ? 4.0 : r.Priority == Priority.P2 ? 3.0 : r.Priority == Priority.P3 ? 2.0 : 1.0))).ToListAsync(ct),
-            HeatWeight.Age => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(),
-                g.Sum(r => r.CreatedAt < day30 ? 4.0 : r.CreatedAt < day7 ? 3.0 : r.CreatedAt < day1 ? 2.0 : 1.0))).ToListAsync(ct),
-            _ => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(), g.Count())).ToListAsync(ct),
-        };
+            var fine = weight switch
+            {
+                HeatWeight.Priority => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude),
+                    g.Sum(r => r.Priority == Priority.P1 ? 4.0 : r.Priority == Priority.P2 ? 3.0 : r.Priority == Priority.P3 ? 2.0 : 1.0))).ToListAsync(ct),
+                HeatWeight.Age => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude),
+                    g.Sum(r => r.CreatedAt < day30 ? 4.0 : r.CreatedAt < day7 ? 3.0 : r.CreatedAt < day1 ? 2.0 : 1.0))).ToListAsync(ct),
+                _ => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude), g.Count())).ToListAsync(ct),
+            };
+            cells = fine
+                .GroupBy(f => { var (lat, lng) = GeoGrid.Centre(f.Cell); return (X: Math.Floor((lng + 180) / cell), Y: Math.Floor((lat + 90) / cell)); })
+                .Select(g => { var n = g.Sum(f => f.Count); return new HeatCell(g.Sum(f => f.SumLat) / n, g.Sum(f => f.SumLng) / n, n, g.Sum(f => f.Weight)); })
+                .ToList();
+        }
+        else
+        {
+            var grouped = q.GroupBy(r => new { X = Math.Floor((r.Longitude + 180) / cell), Y = Math.Floor((r.Latitude + 90) / cell) });
+            cells = weight switch
+            {
+                HeatWeight.Priority => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(),
+                    g.Sum(r => r.Priority == Priority.P1 ? 4.0 : r.Priority == Priority.P2 ? 3.0 : r.Priority == Priority.P3 ? 2.0 : 1.0))).ToListAsync(ct),
+                HeatWeight.Age => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(),
+                    g.Sum(r => r.CreatedAt < day30 ? 4.0 : r.CreatedAt < day7 ? 3.0 : r.CreatedAt < day1 ? 2.0 : 1.0))).ToListAsync(ct),
+                _ => await grouped.Select(g => new HeatCell(g.Average(r => r.Latitude), g.Average(r => r.Longitude), g.Count(), g.Count())).ToListAsync(ct),
+            };
+        }
         return new HeatGrid(zoom, cell, cells, cells.Sum(c => c.Count), cells.Count == 0 ? 0 : cells.Max(c => c.Weight));
     }
 
@@ -119,6 +143,8 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
             q = q.Where(r => ids.Contains(r.Id));
         return q;
     }
+
+    private sealed record FineCell(long Cell, int Count, double SumLat, double SumLng, double Weight);
 
     /// <summary>The middle of the city's zones, where maps open.</summary>
     public async Task<(double Lat, double Lng)> CentreAsync(CancellationToken ct = default)

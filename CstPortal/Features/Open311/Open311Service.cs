@@ -51,6 +51,13 @@ public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Re
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(90);
     public static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Submissions write one at a time in this process (FIFO), because the database has one writer anyway: queued
+    /// here they wait their turn instead of colliding in SQLite's busy-retry loop, which under 32 concurrent clients
+    /// made the tail latency seconds long. Reads before the writes (validation, category) stay outside the gate.
+    /// </summary>
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
     public static bool IsOpen(RequestStatus status) => status.IsOpen();
 
     public async Task<IReadOnlyList<Open311ServiceRow>> ServicesAsync(CancellationToken ct = default)
@@ -94,6 +101,19 @@ public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Re
             categoryId = category.Value;
         }
 
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            return await SubmitOneAsync(post, caller, idempotencyKey, categoryId, now, ct);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<Open311Outcome<Open311Receipt>> SubmitOneAsync(Open311Post post, ApiCaller caller, string? idempotencyKey, int categoryId, DateTime now, CancellationToken ct)
+    {
         // Claim the token (and the idempotency key) first.
         var claim = new Open311Submission
         {
@@ -127,7 +147,7 @@ public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Re
         }
 
         var answers = post.Attributes;
-        var receipt = await requests.SubmitAsync(new SubmitInput(categoryId, post.Description ?? "", post.Latitude.Value, post.Longitude.Value,
+        var receipt = await requests.SubmitAsync(new SubmitInput(categoryId, post.Description ?? "", post.Latitude!.Value, post.Longitude!.Value,
             string.IsNullOrWhiteSpace(post.AddressString) ? null : post.AddressString.Trim(), answers,
             AnonymousEmail: string.IsNullOrWhiteSpace(post.Email) ? null : post.Email), caller.ToActor(),
             // The claim gets its request number in the request's own transaction: after a crash a key has both or neither.

@@ -20,6 +20,8 @@ public class ServiceRequest
     public double Longitude { get; private set; }
     public string? Address { get; private set; }
     public int ZoneId { get; private set; }
+    /// <summary>The request's cell of the fixed map grid (<see cref="Geo.GeoGrid"/>), set with its position; indexed for maps.</summary>
+    public long GridCell { get; private set; }
 
     /// <summary>The signed-in reporter, or null when anonymous.</summary>
     public string? ReporterUserId { get; private set; }
@@ -72,6 +74,7 @@ public class ServiceRequest
             Description = r.Description.Trim(),
             Latitude = r.Latitude,
             Longitude = r.Longitude,
+            GridCell = Geo.GeoGrid.Cell(r.Latitude, r.Longitude),
             Address = string.IsNullOrWhiteSpace(r.Address) ? null : r.Address.Trim(),
             ZoneId = r.ZoneId,
             ReporterUserId = r.ReporterUserId,
@@ -272,7 +275,7 @@ public class ServiceRequest
         var request = new ServiceRequest
         {
             Id = id, Number = number, CategoryId = r.CategoryId, Priority = r.Priority, Description = r.Description,
-            Latitude = r.Latitude, Longitude = r.Longitude, Address = r.Address, ZoneId = r.ZoneId,
+            Latitude = r.Latitude, Longitude = r.Longitude, GridCell = Geo.GeoGrid.Cell(r.Latitude, r.Longitude), Address = r.Address, ZoneId = r.ZoneId,
             ReporterUserId = r.ReporterUserId, TrackingCodeHash = r.TrackingCodeHash, ReporterEmail = r.ReporterEmail,
             Status = status, CreatedAt = createdAt, UpdatedAt = history[^1].At,
             TriagedAt = triagedAt, AssignedAt = assignedAt, StartedAt = startedAt, ResolvedAt = resolvedAt, ClosedAt = closedAt,

@@ -39,11 +39,17 @@ public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProv
             rules = await db.EscalationRules.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Level).ToListAsync(ct);
             var horizon = now + await AtRiskWindowAsync(db, ct);
             var open = RequestStatusExtensions.OpenStatuses;
+            // A target whose every level has fired has nothing left to do: only the others are candidates, so a long
+            // backlog that escalated long ago costs an index probe per request, not a load.
+            var activeLevels = rules.Select(r => r.Level).Append(SlaEscalation.BreachLevel).Distinct().ToList();
+            var levels = activeLevels.Count;
             var response = await db.Requests.AsNoTracking()
                 .Where(r => ResponseOpen.Contains(r.Status) && r.ResponseDueAt != null && r.ResponseDueAt <= horizon)
+                .Where(r => db.SlaEscalations.Count(e => e.ServiceRequestId == r.Id && e.Target == SlaTarget.Response && activeLevels.Contains(e.Level)) < levels)
                 .Select(r => new { r.Id, r.CreatedAt, Due = r.ResponseDueAt!.Value }).ToListAsync(ct);
             var resolution = await db.Requests.AsNoTracking()
                 .Where(r => open.Contains(r.Status) && r.ResolutionDueAt != null && r.ResolutionDueAt <= horizon)
+                .Where(r => db.SlaEscalations.Count(e => e.ServiceRequestId == r.Id && e.Target == SlaTarget.Resolution && activeLevels.Contains(e.Level)) < levels)
                 .Select(r => new { r.Id, r.CreatedAt, Due = r.ResolutionDueAt!.Value }).ToListAsync(ct);
             candidates = [.. response.Select(r => new Candidate(r.Id, SlaTarget.Response, r.CreatedAt, r.Due)),
                 .. resolution.Select(r => new Candidate(r.Id, SlaTarget.Resolution, r.CreatedAt, r.Due))];
@@ -87,6 +93,32 @@ public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProv
     }
 
     private static IEnumerable<int> DueLevels(Candidate c, List<EscalationRule> rules, DateTime now) => DueLevels(c.CreatedAt, c.DueAt, rules, now);
+
+    /// <summary>
+    /// For the demo-city generator: the escalation rows the sweep would have recorded by <paramref name="now"/> for an
+    /// open request, each at the moment its level came due, so a generated backlog starts with its escalations in the
+    /// past (as if the sweep had run all along) instead of firing them all at the first sweep. Pure.
+    /// </summary>
+    public static IEnumerable<SlaEscalation> PastEscalations(ServiceRequest request, IReadOnlyList<EscalationRule> rules, DateTime now)
+    {
+        var targets = new List<(SlaTarget Target, DateTime Due)>();
+        if (ResponseOpen.Contains(request.Status) && request.ResponseDueAt is { } r) targets.Add((SlaTarget.Response, r));
+        if (request.Status.IsOpen() && request.ResolutionDueAt is { } s) targets.Add((SlaTarget.Resolution, s));
+        foreach (var (target, dueAt) in targets)
+        {
+            var atRisk = SlaClock.AtRiskAt(request.CreatedAt, dueAt);
+            foreach (var level in DueLevels(request.CreatedAt, dueAt, rules, now))
+            {
+                var rule = rules.FirstOrDefault(x => x.Level == level);
+                var at = rule is null ? dueAt : (rule.Trigger == EscalationTrigger.AtRisk ? atRisk : dueAt).AddHours(rule.HoursAfterTrigger);
+                yield return new SlaEscalation
+                {
+                    ServiceRequestId = request.Id, Target = target, Level = level, FiredAt = at < request.CreatedAt ? request.CreatedAt : at,
+                    InSupervisorQueue = rule?.MoveToSupervisorQueue == true,
+                };
+            }
+        }
+    }
 
     /// <summary>
     /// The at-risk point lies 20% of a target's length before its due time; the longest target bounds how far

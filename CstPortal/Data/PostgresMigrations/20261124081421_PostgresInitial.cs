@@ -32,6 +32,7 @@ namespace CstPortal.Data.PostgresMigrations
                 {
                     Id = table.Column<string>(type: "text", nullable: false),
                     DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PreferredCulture = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -110,6 +111,22 @@ namespace CstPortal.Data.PostgresMigrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_EscalationRules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationTemplates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Culture = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Body = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationTemplates", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -538,6 +555,29 @@ namespace CstPortal.Data.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CategoryTranslations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CategoryId = table.Column<int>(type: "integer", nullable: false),
+                    Culture = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Group = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CategoryTranslations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CategoryTranslations_Categories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "Categories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ServiceRequests",
                 columns: table => new
                 {
@@ -551,6 +591,7 @@ namespace CstPortal.Data.PostgresMigrations
                     Longitude = table.Column<double>(type: "double precision", nullable: false),
                     Address = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
                     ZoneId = table.Column<int>(type: "integer", nullable: false),
+                    GridCell = table.Column<long>(type: "bigint", nullable: false),
                     ReporterUserId = table.Column<string>(type: "text", nullable: true),
                     TrackingCodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     ReporterEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -634,6 +675,28 @@ namespace CstPortal.Data.PostgresMigrations
                         name: "FK_SlaPolicies_Categories_CategoryId",
                         column: x => x.CategoryId,
                         principalTable: "Categories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuestionTranslations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CategoryQuestionId = table.Column<int>(type: "integer", nullable: false),
+                    Culture = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Prompt = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Options = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuestionTranslations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QuestionTranslations_CategoryQuestions_CategoryQuestionId",
+                        column: x => x.CategoryQuestionId,
+                        principalTable: "CategoryQuestions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -963,6 +1026,12 @@ namespace CstPortal.Data.PostgresMigrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_CategoryTranslations_CategoryId_Culture",
+                table: "CategoryTranslations",
+                columns: new[] { "CategoryId", "Culture" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Comments_ServiceRequestId",
                 table: "Comments",
                 column: "ServiceRequestId");
@@ -987,6 +1056,12 @@ namespace CstPortal.Data.PostgresMigrations
                 name: "IX_Milestones_ServiceRequestId",
                 table: "Milestones",
                 column: "ServiceRequestId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationTemplates_Key_Culture",
+                table: "NotificationTemplates",
+                columns: new[] { "Key", "Culture" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Open311Submissions_ApiKeyId_IdempotencyKey",
@@ -1049,6 +1124,12 @@ namespace CstPortal.Data.PostgresMigrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_QuestionTranslations_CategoryQuestionId_Culture",
+                table: "QuestionTranslations",
+                columns: new[] { "CategoryQuestionId", "Culture" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Ratings_ServiceRequestId",
                 table: "Ratings",
                 column: "ServiceRequestId",
@@ -1086,14 +1167,19 @@ namespace CstPortal.Data.PostgresMigrations
                 columns: new[] { "CategoryId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_ClosedAt",
+                table: "ServiceRequests",
+                column: "ClosedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_CreatedAt",
                 table: "ServiceRequests",
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ServiceRequests_Latitude_Longitude",
+                name: "IX_ServiceRequests_GridCell",
                 table: "ServiceRequests",
-                columns: new[] { "Latitude", "Longitude" });
+                column: "GridCell");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_MasterRequestId",
@@ -1112,9 +1198,19 @@ namespace CstPortal.Data.PostgresMigrations
                 columns: new[] { "ReporterUserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_ResolvedAt",
+                table: "ServiceRequests",
+                column: "ResolvedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_Status_CreatedAt",
                 table: "ServiceRequests",
                 columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_Status_GridCell_Latitude_Longitude",
+                table: "ServiceRequests",
+                columns: new[] { "Status", "GridCell", "Latitude", "Longitude" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_Status_ResolutionDueAt",
@@ -1200,7 +1296,7 @@ namespace CstPortal.Data.PostgresMigrations
                 name: "BusinessCalendars");
 
             migrationBuilder.DropTable(
-                name: "CategoryQuestions");
+                name: "CategoryTranslations");
 
             migrationBuilder.DropTable(
                 name: "Comments");
@@ -1218,6 +1314,9 @@ namespace CstPortal.Data.PostgresMigrations
                 name: "Milestones");
 
             migrationBuilder.DropTable(
+                name: "NotificationTemplates");
+
+            migrationBuilder.DropTable(
                 name: "Open311Submissions");
 
             migrationBuilder.DropTable(
@@ -1228,6 +1327,9 @@ namespace CstPortal.Data.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "PublicHolidays");
+
+            migrationBuilder.DropTable(
+                name: "QuestionTranslations");
 
             migrationBuilder.DropTable(
                 name: "Ratings");
@@ -1252,6 +1354,9 @@ namespace CstPortal.Data.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "CategoryQuestions");
 
             migrationBuilder.DropTable(
                 name: "ServiceRequests");

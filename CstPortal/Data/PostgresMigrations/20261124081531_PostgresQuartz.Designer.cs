@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CstPortal.Data.PostgresMigrations
 {
     [DbContext(typeof(PostgresCstDbContext))]
-    [Migration("20261124064335_PostgresInitial")]
-    partial class PostgresInitial
+    [Migration("20261124081531_PostgresQuartz")]
+    partial class PostgresQuartz
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -72,6 +72,10 @@ namespace CstPortal.Data.PostgresMigrations
 
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("PreferredCulture")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
@@ -362,6 +366,42 @@ namespace CstPortal.Data.PostgresMigrations
                     b.ToTable("Zones");
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Notifications.NotificationTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Culture")
+                        .IsUnique();
+
+                    b.ToTable("NotificationTemplates");
+                });
+
             modelBuilder.Entity("CstPortal.Features.Notifications.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -588,6 +628,45 @@ namespace CstPortal.Data.PostgresMigrations
                     b.ToTable("CategoryQuestions");
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Requests.CategoryTranslation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Group")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryId", "Culture")
+                        .IsUnique();
+
+                    b.ToTable("CategoryTranslations");
+                });
+
             modelBuilder.Entity("CstPortal.Features.Requests.Comment", b =>
                 {
                     b.Property<long>("Id")
@@ -739,6 +818,40 @@ namespace CstPortal.Data.PostgresMigrations
                     b.ToTable("Milestones");
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Requests.QuestionTranslation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CategoryQuestionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Culture")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Options")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryQuestionId", "Culture")
+                        .IsUnique();
+
+                    b.ToTable("QuestionTranslations");
+                });
+
             modelBuilder.Entity("CstPortal.Features.Requests.Rating", b =>
                 {
                     b.Property<long>("Id")
@@ -870,6 +983,9 @@ namespace CstPortal.Data.PostgresMigrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<long>("GridCell")
+                        .HasColumnType("bigint");
+
                     b.Property<double>("Latitude")
                         .HasColumnType("double precision");
 
@@ -944,18 +1060,22 @@ namespace CstPortal.Data.PostgresMigrations
 
                     b.HasIndex("AssignedTeamId");
 
+                    b.HasIndex("ClosedAt");
+
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("GridCell");
 
                     b.HasIndex("MasterRequestId");
 
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("ResolvedAt");
+
                     b.HasIndex("AssignedAgentId", "Status");
 
                     b.HasIndex("CategoryId", "CreatedAt");
-
-                    b.HasIndex("Latitude", "Longitude");
 
                     b.HasIndex("ReporterUserId", "CreatedAt");
 
@@ -966,6 +1086,8 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex("Status", "ResponseDueAt");
 
                     b.HasIndex("ZoneId", "Status");
+
+                    b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
 
                     b.ToTable("ServiceRequests", (string)null);
                 });
@@ -1499,6 +1621,15 @@ namespace CstPortal.Data.PostgresMigrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Requests.CategoryTranslation", b =>
+                {
+                    b.HasOne("CstPortal.Features.Requests.Category", null)
+                        .WithMany("Translations")
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CstPortal.Features.Requests.Comment", b =>
                 {
                     b.HasOne("CstPortal.Features.Requests.ServiceRequest", null)
@@ -1531,6 +1662,15 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasOne("CstPortal.Features.Requests.ServiceRequest", null)
                         .WithMany("Milestones")
                         .HasForeignKey("ServiceRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Requests.QuestionTranslation", b =>
+                {
+                    b.HasOne("CstPortal.Features.Requests.CategoryQuestion", null)
+                        .WithMany("Translations")
+                        .HasForeignKey("CategoryQuestionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1743,6 +1883,13 @@ namespace CstPortal.Data.PostgresMigrations
             modelBuilder.Entity("CstPortal.Features.Requests.Category", b =>
                 {
                     b.Navigation("Questions");
+
+                    b.Navigation("Translations");
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Requests.CategoryQuestion", b =>
+                {
+                    b.Navigation("Translations");
                 });
 
             modelBuilder.Entity("CstPortal.Features.Requests.ServiceRequest", b =>

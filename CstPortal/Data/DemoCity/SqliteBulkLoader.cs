@@ -1,0 +1,164 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Globalization;
+using CstPortal.Features.Requests;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CstPortal.Data.DemoCity;
+
+/// <summary>
+/// The SQLite branch of the demo-city generator's writer: millions of generated requests (with their history,
+/// answers, comments, notes, milestones, evidence and rating) through prepared INSERT commands, one transaction per
+/// <see cref="RequestsPerTransaction"/> requests, with the secondary indexes of those tables dropped during the load
+/// and rebuilt once after it. Columns, conversions and foreign keys come from the EF model, so the loader follows
+/// schema changes. Only for filling an empty database: it turns off foreign-key checks and fsync on its own connection.
+/// </summary>
+internal static class SqliteBulkLoader
+{
+    public const int RequestsPerTransaction = 25_000;
+
+    /// <param name="progress">Told the count so far now and then, and the time split (generating, inserting, indexing) at the end.</param>
+    /// <param name="extras">Rows of other tables that go with a request (e.g. its past SLA escalations), keys set.</param>
+    public static async Task<int> LoadAsync(CstDbContext db, IEnumerable<ServiceRequest> requests, Func<ServiceRequest, IEnumerable<object>> extras,
+        Action<string> progress, CancellationToken ct)
+    {
+        var generating = new Stopwatch();
+        var inserting = new Stopwatch();
+        var root = db.Model.FindEntityType(typeof(ServiceRequest))!;
+        var children = root.GetNavigations().Where(n => !n.IsOnDependent).ToList();
+        var extraTypes = new[] { typeof(Features.Sla.SlaEscalation) }.Select(t => db.Model.FindEntityType(t)!).ToList();
+        var tables = children.Select(n => n.TargetEntityType.GetTableName()!).Prepend(root.GetTableName()!)
+            .Concat(extraTypes.Select(t => t.GetTableName()!)).Distinct().ToList();
+
+        var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false };
+        await using var connection = new SqliteConnection(builder.ConnectionString);
+        await connection.OpenAsync(ct);
+        await ExecuteAsync(connection, "PRAGMA foreign_keys=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;", ct);
+
+        var indexes = await SecondaryIndexesAsync(connection, tables, ct);
+        foreach (var (name, _) in indexes) await ExecuteAsync(connection, $"DROP INDEX \"{name}\";", ct);
+        var count = 0;
+        try
+        {
+            var rootInserter = new Inserter(connection, root, parentKey: null);
+            var childInserters = children.Select(n => (Navigation: n, Inserter: new Inserter(connection, n.TargetEntityType, n.ForeignKey))).ToList();
+            var extraInserters = extraTypes.ToDictionary(t => t.ClrType, t => new Inserter(connection, t, parentKey: null, ownKey: false));
+            SqliteTransaction? tx = null;
+            using var source = requests.GetEnumerator();
+            while (true)
+            {
+                generating.Start();
+                var more = source.MoveNext();
+                generating.Stop();
+                if (!more) break;
+                var request = source.Current;
+                inserting.Start();
+                if (tx is null)
+                {
+                    tx = connection.BeginTransaction();
+                    rootInserter.Enlist(tx);
+                    foreach (var c in childInserters) c.Inserter.Enlist(tx);
+                    foreach (var e in extraInserters.Values) e.Enlist(tx);
+                }
+                rootInserter.Insert(request, parentId: null);
+                foreach (var (navigation, inserter) in childInserters)
+                {
+                    switch (navigation.GetGetter().GetClrValueUsingContainingEntity(request))
+                    {
+                        case null: break;
+                        case IEnumerable many: foreach (var child in many) inserter.Insert(child, request.Id); break;
+                        case var one: inserter.Insert(one, request.Id); break;
+                    }
+                }
+                foreach (var extra in extras(request)) extraInserters[extra.GetType()].Insert(extra, parentId: null);
+                if (++count % RequestsPerTransaction == 0)
+                {
+                    await tx.CommitAsync(ct);
+                    await tx.DisposeAsync();
+                    tx = null;
+                    if (count % (RequestsPerTransaction * 4) == 0) progress(count.ToString("N0", CultureInfo.InvariantCulture) + " requests");
+                }
+                inserting.Stop();
+            }
+            if (tx is not null)
+            {
+                await tx.CommitAsync(ct);
+                await tx.DisposeAsync();
+            }
+        }
+        finally
+        {
+            // Rebuilt once, over sorted data: much cheaper than keeping every index up to date row by row.
+            var indexing = Stopwatch.StartNew();
+            foreach (var (_, sql) in indexes) await ExecuteAsync(connection, sql + ";", CancellationToken.None);
+            progress(string.Create(CultureInfo.InvariantCulture,
+                $"{count:N0} requests: generating {generating.Elapsed.TotalSeconds:0.0} s, inserting {inserting.Elapsed.TotalSeconds:0.0} s, indexing {indexing.Elapsed.TotalSeconds:0.0} s"));
+        }
+        return count;
+    }
+
+    private static async Task<List<(string Name, string Sql)>> SecondaryIndexesAsync(SqliteConnection connection, IReadOnlyList<string> tables, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        var names = tables.Select((t, i) => { command.Parameters.AddWithValue($"$t{i}", t); return $"$t{i}"; });
+        command.CommandText = $"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({string.Join(", ", names)}) ORDER BY name";
+        var result = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetString(1)));
+        return result;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>One prepared INSERT for one entity type; the parent's key fills the foreign key of a child row.</summary>
+    private sealed class Inserter
+    {
+        private readonly SqliteCommand _command;
+        private readonly (IClrPropertyGetter Getter, ValueConverter? Converter, SqliteParameter Parameter, bool IsParentKey)[] _columns;
+
+        public Inserter(SqliteConnection connection, IEntityType type, IForeignKey? parentKey, bool ownKey = true)
+        {
+            // A child's own key is left to the database; the request's key is the generator's.
+            var properties = type.GetProperties()
+                .Where(p => !p.IsShadowProperty() || parentKey?.Properties.Contains(p) == true)
+                .Where(p => !((parentKey is not null || !ownKey) && p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
+                .ToList();
+            _command = connection.CreateCommand();
+            _columns = properties.Select((p, i) =>
+            {
+                var parameter = _command.CreateParameter();
+                parameter.ParameterName = "$p" + i.ToString(CultureInfo.InvariantCulture);
+                _command.Parameters.Add(parameter);
+                return (p.IsShadowProperty() ? null! : p.GetGetter(), p.GetTypeMapping().Converter, parameter, parentKey?.Properties.Contains(p) == true);
+            }).ToArray();
+            _command.CommandText = $"INSERT INTO \"{type.GetTableName()}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
+                $"VALUES ({string.Join(", ", _columns.Select(c => c.Parameter.ParameterName))})";
+        }
+
+        public void Enlist(SqliteTransaction tx)
+        {
+            _command.Transaction = tx;
+            _command.Prepare();
+        }
+
+        public void Insert(object entity, int? parentId)
+        {
+            foreach (var (getter, converter, parameter, isParentKey) in _columns)
+            {
+                var value = isParentKey ? parentId : getter.GetClrValueUsingContainingEntity(entity);
+                if (value is not null && converter is not null) value = converter.ConvertToProvider(value);
+                parameter.Value = value ?? DBNull.Value;
+            }
+            _command.ExecuteNonQuery();
+        }
+    }
+}
