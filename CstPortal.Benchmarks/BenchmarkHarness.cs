@@ -366,6 +366,7 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
         services.AddOptions<Common.CstOptions>();
         services.AddSingleton<ZoneDirectory>();
         services.AddSingleton<WorkflowService>();
+        services.AddSingleton<CitizenLimits>(); // the workflow asks it for the per-user action budget (the system actor has none)
         services.AddSingleton<AutoAssignService>();
         return services.BuildServiceProvider();
     }
@@ -402,7 +403,7 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
     /// <summary>Makes up to <paramref name="count"/> of the newest New requests triaged in the auto-assign category; returns how many.</summary>
     private async Task<int> PrepareTriagedAsync(int count, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await HandWrittenKpiSql.OpenAsync(Database, ct, write: true);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE "ServiceRequests"
@@ -485,10 +486,12 @@ public static class HandWrittenKpiSql
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    public static async Task<DbConnection> OpenAsync(DatabaseTarget database, CancellationToken ct)
+    /// <summary>A connection to the benchmark database: read-only on SQLite unless <paramref name="write"/>.</summary>
+    public static async Task<DbConnection> OpenAsync(DatabaseTarget database, CancellationToken ct, bool write = false)
     {
         DbConnection connection = database.Provider == DatabaseProvider.PostgreSQL
             ? new NpgsqlConnection(database.ConnectionString)
+            : write ? new SqliteConnection(database.ConnectionString)
             : new SqliteConnection($"Data Source={new SqliteConnectionStringBuilder(database.ConnectionString).DataSource};Mode=ReadOnly");
         await connection.OpenAsync(ct);
         return connection;

@@ -1,6 +1,7 @@
 using CstPortal.Data;
 using CstPortal.Features.Notifications;
 using CstPortal.Features.Sla;
+using CstPortal.Features.Workflow;
 using CstPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -76,6 +77,18 @@ public class JobRestartTests : IAsyncLifetime
         return new State(escalations, outbox);
     }
 
+    private static async Task MakeOverdueAsync(IServiceProvider services, int count)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync();
+        var past = DateTime.UtcNow.AddDays(-3);
+        var ids = await db.Requests.Where(r => (r.Status == RequestStatus.New || r.Status == RequestStatus.Triaged
+                || r.Status == RequestStatus.Assigned || r.Status == RequestStatus.InProgress) && !db.SlaEscalations.Any(e => e.ServiceRequestId == r.Id))
+            .OrderBy(r => r.Id).Select(r => r.Id).Take(count).ToListAsync();
+        Assert.Equal(count, ids.Count);
+        await db.Requests.Where(r => ids.Contains(r.Id))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ResponseDueAt, past).SetProperty(r => r.ResolutionDueAt, past));
+    }
+
     private static async Task<bool> PendingEmailsAsync(IServiceProvider services)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync();
@@ -92,7 +105,11 @@ public class JobRestartTests : IAsyncLifetime
         {
             _ = app.Server;
             var runs = await JobRuns.ListenAsync(app.Services);
-            await Eventually.TrueAsync(() => Task.FromResult(runs.Of(nameof(SlaSweepJob)) >= 2), TimeSpan.FromSeconds(60));
+            // The demo city comes with its past escalations already recorded: make a few open requests overdue now,
+            // so this app's sweep has escalations (and notifications) of its own to fire.
+            await MakeOverdueAsync(app.Services, 6);
+            var sweepsBefore = runs.Of(nameof(SlaSweepJob));
+            await Eventually.TrueAsync(() => Task.FromResult(runs.Of(nameof(SlaSweepJob)) >= sweepsBefore + 2), TimeSpan.FromSeconds(60));
             first = await ReadAsync(app.Services);
         }
         Assert.NotEmpty(first.Escalations);
