@@ -33,20 +33,24 @@ public partial class AxeTests(BrowserFixture browser, ITestOutputHelper output)
     {
         ["/report"] = async page =>
         {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = await InPageLanguageAsync(page, "Send report") }).ClickAsync();
             await page.Locator("#report-error-description").WaitForAsync();
         },
         ["/analytics/map"] = async page =>
         {
-            await page.GetByRole(AriaRole.Checkbox, new() { Name = "List", Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = await InPageLanguageAsync(page, "List"), Exact = true }).ClickAsync();
             await page.GetByTestId("in-view-list").WaitForAsync();
         },
         ["/agent/work"] = async page =>
         {
-            await page.GetByRole(AriaRole.Checkbox, new() { Name = "Map", Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = await InPageLanguageAsync(page, "Map"), Exact = true }).ClickAsync();
             await page.Locator(".cst-map.leaflet-container").WaitForAsync();
         },
     };
+
+    /// <summary>A control's name as the page shows it: the pages are audited in Arabic too.</summary>
+    private static async Task<string> InPageLanguageAsync(IPage page, string english) =>
+        Texts.In(await page.Locator("html").GetAttributeAsync("lang") ?? CstPortal.Common.Cultures.Default, english);
 
     public static TheoryData<string> Identities() =>
         [.. VisitOrder.Where(role => PageRoutes().Any(p => VisitorOf(p.Template) == role)).Select(role => role ?? "anonymous")];
