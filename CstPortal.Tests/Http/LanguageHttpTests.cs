@@ -46,6 +46,43 @@ public class LanguageHttpTests(LanguageHttpTests.App app) : IClassFixture<Langua
     }
 
     [Fact]
+    public async Task The_sign_in_and_account_pages_are_arabic_with_the_culture_cookie()
+    {
+        var client = ArabicClient();
+
+        var login = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Login"));
+        var forgot = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/ForgotPassword"));
+        var lockout = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Lockout"));
+
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", login);
+        Assert.Contains(">البريد الإلكتروني</label>", login);   // "Email"
+        Assert.Contains(">كلمة المرور</label>", login);        // "Password"
+        Assert.Contains("هل نسيت كلمة المرور؟", login);         // "Forgot your password?"
+        Assert.DoesNotContain(">Remember me", login);
+        Assert.DoesNotContain("Log in", login);
+        Assert.Contains("<h1>هل نسيت كلمة المرور؟</h1>", forgot);
+        Assert.Contains("قُفل هذا الحساب مؤقتًا", lockout);    // "This account has been locked out"
+    }
+
+    [Fact]
+    public async Task A_failed_sign_in_says_so_in_arabic()
+    {
+        var client = Client();
+        var form = HttpSignInForm.Hidden(await client.GetStringAsync("/Account/Login"));
+        await client.PostAsync("/culture", new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["culture"] = "ar", ["returnUrl"] = "/Account/Login" }));
+        var login = HttpSignInForm.Hidden(await client.GetStringAsync("/Account/Login"));
+
+        var answer = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>(login)
+        {
+            ["Input.Email"] = "nobody@riverton.example", ["Input.Password"] = "not-the-password",
+        }));
+        var html = WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync());
+
+        Assert.Contains("alert-danger", html);
+        Assert.Contains("خطأ: محاولة تسجيل دخول غير صالحة.", html); // "Error: Invalid login attempt."
+    }
+
+    [Fact]
     public async Task The_report_form_shows_the_translated_categories()
     {
         var client = ArabicClient();

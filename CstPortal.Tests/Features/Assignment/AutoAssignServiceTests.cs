@@ -97,6 +97,29 @@ public class AutoAssignServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_supervisor_is_told_why_in_their_own_language()
+    {
+        var admin = _city.Get<AdminService>();
+        var names = await admin.AgentNamesAsync();
+        foreach (var a in await admin.AgentsAsync())
+            if (new[] { "Lena Watts", "Omar Reyes", "Ines Holt" }.Contains(names[a.Id]))
+                Assert.True((await admin.SaveAgentAsync(a with { IsActive = false }, _admin)).Succeeded);
+        var supervisor = await _city.ActorAsync(Roles.Supervisor);
+        await using (var db = _city.Db())
+            await db.Users.Where(u => u.Id == supervisor.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.PreferredCulture, "ar"));
+        var number = await TriagedStreetLightAsync();
+
+        var result = await _city.Get<AutoAssignService>().AssignAsync(number); // the job runs in the server's language (English)
+
+        Assert.Equal(AutoAssignOutcome.SentToTeamQueue, result.Outcome);
+        await using var read = _city.Db();
+        var message = await read.Outbox.SingleAsync(m => m.RequestNumber == number && m.RecipientUserId == supervisor.UserId);
+        Assert.Contains("لا يوجد موظف ميداني نشط في المنطقة", message.Body);   // "No active agent in zone"
+        Assert.Contains("أُرسل إلى قائمة انتظار الفريق.", message.Body);       // "Sent to the team's queue."
+        Assert.DoesNotContain("No active agent", message.Body);
+    }
+
+    [Fact]
     public async Task Triage_of_an_auto_assign_category_assigns_at_once()
     {
         var requests = _city.Get<RequestService>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CstPortal.Common;
 using CstPortal.Features.Audit;
 using CstPortal.Features.Requests;
@@ -83,6 +84,27 @@ public class WorkflowServiceTests : IAsyncLifetime
         Assert.Equal(before.Status, after.Status);
         Assert.Single(after.History);
         Assert.Equal(audits, await _city.AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task A_refused_transition_says_why_in_the_language_of_the_person_acting()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        var (ui, fmt) = (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture);
+        Result byAgent, byManager, noNote;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("ar");
+            byAgent = await _city.ActAsync(number, new TransitionInput(WorkflowAction.Resolve) { ResolutionNote = "done" }, _agent);
+            byManager = await _city.ActAsync(number, new TransitionInput(WorkflowAction.Triage), _manager);
+            noNote = await _city.ActAsync(number, new TransitionInput(WorkflowAction.Reopen), _supervisor);
+        }
+        finally { (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture) = (ui, fmt); }
+
+        Assert.Equal("لا يمكن حلّ طلب حالته «جديد».", byAgent.Error);
+        Assert.Equal("لا يحق لك فرز هذا الطلب.", byManager.Error);
+        Assert.Equal("لا يمكن إعادة فتح طلب حالته «جديد».", noNote.Error);
+        Assert.Equal(RequestStatus.New, (await _city.LoadAsync(number)).Status);
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
         try { return ZoneLocator.ParseGeometry(json); }
         catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            return Result<Geometry>.Fail("The boundary is not a valid GeoJSON Polygon or MultiPolygon: " + ex.Message);
+            return Result<Geometry>.Fail(Texts.Get("The boundary is not a valid GeoJSON Polygon or MultiPolygon: {0}", ex.Message));
         }
     }
 
@@ -175,7 +175,7 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
         }
         catch (JsonException ex)
         {
-            return Result<IReadOnlyList<string>>.Fail("The file is not valid JSON: " + ex.Message);
+            return Result<IReadOnlyList<string>>.Fail(Texts.Get("The file is not valid JSON: {0}", ex.Message));
         }
         if (edits.Count == 0) return Result<IReadOnlyList<string>>.Fail(Texts.Get("The file has no zones."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);

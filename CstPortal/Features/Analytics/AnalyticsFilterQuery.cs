@@ -19,6 +19,7 @@ public static class AnalyticsFilterQuery
         return string.Join("&", parts);
     }
 
+    // The messages stay in English: they answer API callers of the analytics endpoints (the pages build valid queries).
     public static Result<AnalyticsFilter> Parse(Func<string, string?> get)
     {
         var filter = new AnalyticsFilter();

@@ -1,3 +1,4 @@
+using CstPortal.Common;
 using CstPortal.Features.Duplicates;
 using CstPortal.Features.Requests;
 using NetTopologySuite.Geometries;
@@ -25,7 +26,12 @@ public static class AssignmentScoring
 
     public sealed record Candidate(AgentState Agent, string ZoneName, int OpenCount, int WeightedLoad, double? DistanceMeters);
 
-    public sealed record Decision(AgentState? Agent, string Reason, IReadOnlyList<Candidate> Ranked);
+    /// <summary>The choice; <see cref="Reason"/> is written in the current culture each time it is read, so a notification
+    /// can word it in its recipient's language.</summary>
+    public sealed record Decision(AgentState? Agent, Func<string> Explain, IReadOnlyList<Candidate> Ranked)
+    {
+        public string Reason => Explain();
+    }
 
     /// <summary>Weight of one open request by priority: a P1 weighs four P4s.</summary>
     public static int Weight(Priority p) => p switch
@@ -40,7 +46,7 @@ public static class AssignmentScoring
     {
         var point = Factory.CreatePoint(new Coordinate(job.Longitude, job.Latitude));
         var containing = zones.Where(z => z.Boundary.Covers(point)).OrderBy(z => z.Id).ToList();
-        if (containing.Count == 0) return new Decision(null, "No zone contains the request's location.", []);
+        if (containing.Count == 0) return new Decision(null, () => Texts.Get("No zone contains the request's location."), []);
 
         var all = agents.ToList();
         var candidates = new List<Candidate>();
@@ -59,14 +65,16 @@ public static class AssignmentScoring
         var ranked = candidates.OrderBy(c => c, Comparer<Candidate>.Create(Compare)).ToList();
         var zoneNames = string.Join(", ", containing.Select(z => z.Name));
         if (ranked.Count == 0)
-            return new Decision(null, $"No active agent in zone {zoneNames}" +
-                (job.RequiredSkillName is null ? "" : $" with skill {job.RequiredSkillName}") + " has capacity left.", []);
+            return new Decision(null, () => job.RequiredSkillName is null
+                ? Texts.Get("No active agent in zone {0} has capacity left.", zoneNames)
+                : Texts.Get("No active agent in zone {0} with skill {1} has capacity left.", zoneNames, job.RequiredSkillName), []);
 
         var best = ranked[0];
-        var why = ranked.Count == 1 ? "only candidate" : DecidedBy(best, ranked[1]);
-        var reason = $"zone {best.ZoneName}" + (job.RequiredSkillName is null ? "" : $", skill {job.RequiredSkillName}") +
-                     $", {best.OpenCount} open, {why}";
-        return new Decision(best.Agent, reason, ranked);
+        string Why() => ranked.Count == 1 ? Texts.Get("only candidate") : DecidedBy(best, ranked[1]);
+        string Reason() => job.RequiredSkillName is null
+            ? Texts.Get("zone {0}, {1} open, {2}", best.ZoneName, best.OpenCount, Why())
+            : Texts.Get("zone {0}, skill {1}, {2} open, {3}", best.ZoneName, job.RequiredSkillName, best.OpenCount, Why());
+        return new Decision(best.Agent, Reason, ranked);
     }
 
     /// <summary>Orders candidates best first; total and deterministic.</summary>
@@ -83,10 +91,10 @@ public static class AssignmentScoring
 
     private static string DecidedBy(Candidate best, Candidate next)
     {
-        if (best.WeightedLoad != next.WeightedLoad) return "least workload";
+        if (best.WeightedLoad != next.WeightedLoad) return Texts.Get("least workload");
         if ((best.DistanceMeters ?? double.MaxValue) != (next.DistanceMeters ?? double.MaxValue))
-            return best.DistanceMeters is { } d ? $"nearest ({d:0} m)" : "nearest";
-        if (best.Agent.LastActiveAt != next.Agent.LastActiveAt) return "longest idle";
-        return "tie broken by agent number";
+            return best.DistanceMeters is { } d ? Texts.Get("nearest ({0:0} m)", d) : Texts.Get("nearest");
+        if (best.Agent.LastActiveAt != next.Agent.LastActiveAt) return Texts.Get("longest idle");
+        return Texts.Get("tie broken by agent number");
     }
 }

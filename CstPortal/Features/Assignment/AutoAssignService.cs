@@ -69,20 +69,21 @@ public sealed class AutoAssignService(IDbContextFactory<CstDbContext> dbFactory,
         if (decision.Agent is { } agent)
         {
             var result = await workflow.ApplyAsync(number, version,
-                new TransitionInput(WorkflowAction.Assign) { AgentId = agent.AgentId, Reason = "Auto-assigned: " + decision.Reason }, System, ct);
+                new TransitionInput(WorkflowAction.Assign) { AgentId = agent.AgentId, Reason = Texts.Get("Auto-assigned: {0}", decision.Reason) }, System, ct);
             return result.Succeeded
                 ? new AutoAssignResult(number, AutoAssignOutcome.AssignedToAgent, $"{agent.Name}: {decision.Reason}")
                 : new AutoAssignResult(number, AutoAssignOutcome.Skipped, result.Error!);
         }
 
-        if (teamId is null) return new AutoAssignResult(number, AutoAssignOutcome.Skipped, decision.Reason + " The category has no team.");
-        var reason = decision.Reason + " Sent to the team's queue.";
-        var queued = await workflow.ApplyAsync(number, version, new TransitionInput(WorkflowAction.Assign) { TeamId = teamId, Reason = "Auto-assignment: " + reason },
+        if (teamId is null) return new AutoAssignResult(number, AutoAssignOutcome.Skipped, Texts.Get("{0} The category has no team.", decision.Reason));
+        string Queued() => Texts.Get("{0} Sent to the team's queue.", decision.Reason);
+        var reason = Queued();
+        var queued = await workflow.ApplyAsync(number, version, new TransitionInput(WorkflowAction.Assign) { TeamId = teamId, Reason = Texts.Get("Auto-assignment: {0}", reason) },
             System, async (db, _, now) =>
             {
                 if (supervisorUserId is not null)
                     await Outbox.EnqueueAsync(db, now, NotificationChannel.InApp, NotificationTexts.NeedsPerson,
-                        () => new Dictionary<string, string> { ["number"] = number, ["reason"] = reason },
+                        () => new Dictionary<string, string> { ["number"] = number, ["reason"] = Queued() },
                         recipientUserId: supervisorUserId, requestNumber: number, deduplicationKey: $"noagent:{number}:{version}", ct: ct);
             }, ct);
         return queued.Succeeded

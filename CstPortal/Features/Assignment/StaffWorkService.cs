@@ -73,7 +73,7 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
                 new TransitionInput(WorkflowAction.Start) { Latitude = position?.Latitude, Longitude = position?.Longitude }, actor, ct),
             FieldMilestone.Resolved => await workflow.ApplyAsync(number, version,
                 new TransitionInput(WorkflowAction.Resolve) { ResolutionNote = resolutionNote, Latitude = position?.Latitude, Longitude = position?.Longitude }, actor, ct),
-            _ => Result.Fail("That is not a field milestone: use arrived, work started or resolved."),
+            _ => Result.Fail(Texts.Get("That is not a field milestone: use arrived, work started or resolved.")),
         };
         if (result.Succeeded) await RememberActivityAsync(actor, position, ct);
         return result;
@@ -133,7 +133,7 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
         // Check the new agent before handing back, so that a choice the form never offered changes nothing.
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             if (!await db.Agents.AnyAsync(a => a.Id == agentId && a.IsActive && a.Team!.IsActive, ct))
-                return Result.Fail("Choose an active agent to reassign to.");
+                return Result.Fail(Texts.Get("Choose an active agent to reassign to."));
         var back = await workflow.ApplyAsync(number, version, new TransitionInput(WorkflowAction.Unassign) { Reason = "Reassigned by " + actor.Name }, actor, ct);
         if (!back.Succeeded) return back;
         return await workflow.ApplyAsync(number, version + 1, new TransitionInput(WorkflowAction.Assign) { AgentId = agentId, Reason = "Reassigned by " + actor.Name }, actor, ct);

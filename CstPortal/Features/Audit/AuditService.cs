@@ -1,3 +1,4 @@
+using CstPortal.Common;
 using CstPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -23,15 +24,15 @@ public sealed class AuditService(IDbContextFactory<CstDbContext> dbFactory)
         {
             count++;
             if (e.Sequence != expectedSequence)
-                return Broken(count, expectedSequence, $"Entry {expectedSequence} is missing (the next entry found is {e.Sequence}).");
+                return Broken(count, expectedSequence, Texts.Get("Entry {0} is missing (the next entry found is {1}).", expectedSequence, e.Sequence));
             if (e.PreviousHash != expectedPrevious)
-                return Broken(count, e.Sequence, $"Entry {e.Sequence} does not link to the entry before it.");
+                return Broken(count, e.Sequence, Texts.Get("Entry {0} does not link to the entry before it.", e.Sequence));
             if (AuditLog.ComputeHash(e) != e.Hash)
-                return Broken(count, e.Sequence, $"Entry {e.Sequence} was changed after it was written: its content does not match its hash.");
+                return Broken(count, e.Sequence, Texts.Get("Entry {0} was changed after it was written: its content does not match its hash.", e.Sequence));
             expectedPrevious = e.Hash;
             expectedSequence++;
         }
-        return new AuditVerification(true, count, null, count == 0 ? "The audit log is empty." : $"All {count:N0} entries are intact.");
+        return new AuditVerification(true, count, null, count == 0 ? Texts.Get("The audit log is empty.") : Texts.Get("All {0:N0} entries are intact.", count));
     }
 
     /// <summary>

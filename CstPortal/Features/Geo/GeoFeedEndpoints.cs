@@ -17,6 +17,7 @@ public sealed record GeoFeedQuery(
 }
 
 /// <summary>Parses feed query strings. Pure; every mistake comes back as a message for a 400.</summary>
+// The messages stay in English: they are part of the feed's API contract and read by developers, not shown on pages.
 public static class GeoFeedQueryParser
 {
     public static Result<GeoFeedQuery> Parse(Func<string, string?> get)

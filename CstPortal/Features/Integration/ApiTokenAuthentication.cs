@@ -21,6 +21,7 @@ public sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchemeO
         var header = Request.Headers.Authorization.FirstOrDefault();
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var caller = await keys.CheckAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        // API texts stay in English: they are the REST API's contract with integrators, not page text.
         if (caller?.Role is null) return AuthenticateResult.Fail("The token is not valid for the REST API.");
         var claims = new List<Claim>
         {

@@ -217,5 +217,6 @@ public static class IntegrationEndpoints
         return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Not allowed by the workflow", detail: error);
     }
 
+    // Validation texts of the REST API stay in English: they are its contract with integrators, not page text.
     private static Dictionary<string, string[]> Errors(string field, string message) => new() { [field] = [message] };
 }

@@ -10,6 +10,7 @@ using static CstPortal.Features.Open311.Open311Document;
 namespace CstPortal.Features.Open311;
 
 /// <summary>Open311 GeoReport v2 at /open311/v2/, every endpoint in JSON and XML by its suffix.</summary>
+// Its own error texts stay in English: they are the API contract read by integrators, not page text.
 public static partial class Open311Endpoints
 {
     public const string Prefix = "/open311/v2";

@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CstPortal.Features.Open311;
 
 /// <summary>An Open311 failure: the HTTP status (400, 403, 404) and the description the client is given.</summary>
+// Open311 descriptions and errors stay in English: they are the API contract read by integrators, not page text.
 public sealed record Open311Error(int Code, string Description);
 
 /// <summary>A value or the Open311 error explaining why there is none.</summary>

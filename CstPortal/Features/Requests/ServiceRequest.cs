@@ -192,9 +192,9 @@ public class ServiceRequest
     /// <summary>The assigned agent reached the site: recorded before work starts.</summary>
     public Result RecordArrival(Party party, ActorInfo actor, DateTime now, double? latitude, double? longitude)
     {
-        if ((party & Party.AssignedAgent) == 0) return Result.Fail("Only the assigned agent can record arriving on site.");
-        if (Status is not (RequestStatus.Assigned or RequestStatus.InProgress)) return Result.Fail("Arrival can be recorded only while the request is assigned or in progress.");
-        if (Milestones.Any(m => m.Kind == MilestoneKind.Arrived)) return Result.Fail("Arrival was already recorded.");
+        if ((party & Party.AssignedAgent) == 0) return Result.Fail(Texts.Get("Only the assigned agent can record arriving on site."));
+        if (Status is not (RequestStatus.Assigned or RequestStatus.InProgress)) return Result.Fail(Texts.Get("Arrival can be recorded only while the request is assigned or in progress."));
+        if (Milestones.Any(m => m.Kind == MilestoneKind.Arrived)) return Result.Fail(Texts.Get("Arrival was already recorded."));
         Milestones.Add(new Milestone { Kind = MilestoneKind.Arrived, At = now, ActorUserId = actor.UserId, Latitude = latitude, Longitude = longitude });
         Touch(now);
         return Result.Ok();
@@ -203,8 +203,8 @@ public class ServiceRequest
     /// <summary>A staff-only note; never shown to the public.</summary>
     public Result AddInternalNote(ActorInfo actor, string text, DateTime now)
     {
-        if (string.IsNullOrWhiteSpace(text)) return Result.Fail("Write a note first.");
-        if (text.Length > 4000) return Result.Fail("A note can be at most 4,000 characters.");
+        if (string.IsNullOrWhiteSpace(text)) return Result.Fail(Texts.Get("Write a note first."));
+        if (text.Length > 4000) return Result.Fail(Texts.Get("A note can be at most 4,000 characters."));
         InternalNotes.Add(new InternalNote { AuthorUserId = actor.UserId, AuthorName = actor.Name, Text = text.Trim(), At = now });
         Touch(now);
         return Result.Ok();
@@ -212,8 +212,8 @@ public class ServiceRequest
 
     public Result AddComment(ActorInfo actor, string text, DateTime now)
     {
-        if (string.IsNullOrWhiteSpace(text)) return Result.Fail("Write a comment first.");
-        if (text.Length > 4000) return Result.Fail("A comment can be at most 4,000 characters.");
+        if (string.IsNullOrWhiteSpace(text)) return Result.Fail(Texts.Get("Write a comment first."));
+        if (text.Length > 4000) return Result.Fail(Texts.Get("A comment can be at most 4,000 characters."));
         Comments.Add(new Comment { AuthorUserId = actor.UserId, AuthorName = actor.Name, Text = text.Trim(), At = now });
         Touch(now);
         return Result.Ok();
@@ -224,9 +224,9 @@ public class ServiceRequest
     {
         var list = photos.ToList();
         if (list.Count == 0) return Result.Ok();
-        if (!Status.IsOpen()) return Result.Fail("This request is no longer open, so photos cannot be added.");
+        if (!Status.IsOpen()) return Result.Fail(Texts.Get("This request is no longer open, so photos cannot be added."));
         if (Evidence.Count(e => e.Stage == "report") + list.Count > MaxReportPhotos)
-            return Result.Fail($"A request can have at most {MaxReportPhotos} photos from reporters.");
+            return Result.Fail(Texts.Get("A request can have at most {0} photos from reporters.", MaxReportPhotos));
         foreach (var p in list.Where(p => Evidence.All(e => e.Sha256 != p.Sha256)))
             Evidence.Add(new Evidence
             {
@@ -242,7 +242,7 @@ public class ServiceRequest
     /// <summary>Another person reported the same problem and joined this request.</summary>
     public Result AddSupporter(DateTime now)
     {
-        if (!Status.IsOpen()) return Result.Fail("This request is already closed; report the problem as a new request.");
+        if (!Status.IsOpen()) return Result.Fail(Texts.Get("This request is already closed; report the problem as a new request."));
         SupporterCount++;
         Touch(now);
         return Result.Ok();
@@ -251,11 +251,11 @@ public class ServiceRequest
     /// <summary>The reporter rates the service: once, and only after it was resolved or closed.</summary>
     public Result Rate(int stars, string? text, DateTime now)
     {
-        if (Status is not (RequestStatus.Resolved or RequestStatus.Closed)) return Result.Fail("You can rate the service once the request is resolved.");
-        if (CloseReason is not null) return Result.Fail("This request was closed without being fixed, so there is nothing to rate.");
-        if (Rating is not null) return Result.Fail("You have already rated this request. Thank you!");
-        if (stars is < 1 or > 5) return Result.Fail("Choose from 1 to 5 stars.");
-        if (text is { Length: > 2000 }) return Result.Fail("The comment with a rating can be at most 2,000 characters.");
+        if (Status is not (RequestStatus.Resolved or RequestStatus.Closed)) return Result.Fail(Texts.Get("You can rate the service once the request is resolved."));
+        if (CloseReason is not null) return Result.Fail(Texts.Get("This request was closed without being fixed, so there is nothing to rate."));
+        if (Rating is not null) return Result.Fail(Texts.Get("You have already rated this request. Thank you!"));
+        if (stars is < 1 or > 5) return Result.Fail(Texts.Get("Choose from 1 to 5 stars."));
+        if (text is { Length: > 2000 }) return Result.Fail(Texts.Get("The comment with a rating can be at most 2,000 characters."));
         Rating = new Rating { Stars = stars, Text = string.IsNullOrWhiteSpace(text) ? null : text.Trim(), At = now };
         Touch(now);
         return Result.Ok();

@@ -52,30 +52,30 @@ public static class TransitionRules
     {
         var rule = RuleFor(action);
         if (!rule.From.Contains(from))
-            return Result<RequestStatus>.Fail($"A request that is {Describe(from)} cannot be {Past(action)}.");
+            return Result<RequestStatus>.Fail(NotFrom(action, StateWord(from)));
 
         var acting = rule.AllowedParties & party;
         if (acting == Party.None)
-            return Result<RequestStatus>.Fail($"You are not allowed to {Verb(action)} this request.");
+            return Result<RequestStatus>.Fail(NotAllowed(action));
 
         var problem = action switch
         {
             WorkflowAction.Triage when !facts.CategoryAndPriorityConfirmed =>
-                "Confirm the category and the priority before triaging.",
+                Texts.Get("Confirm the category and the priority before triaging."),
             WorkflowAction.Assign when !facts.AssigneeIsActive =>
-                "Choose an active agent or team to assign the request to.",
+                Texts.Get("Choose an active agent or team to assign the request to."),
             WorkflowAction.Unassign when acting == Party.AssignedAgent && IsBlank(facts.Reason) =>
-                "Say why you are handing the request back.",
+                Texts.Get("Say why you are handing the request back."),
             WorkflowAction.Resolve when IsBlank(facts.ResolutionNote) =>
-                "A resolution note is required: say what was done.",
+                Texts.Get("A resolution note is required: say what was done."),
             WorkflowAction.Reopen when IsBlank(facts.Reason) =>
-                "Say why the request should be reopened.",
+                Texts.Get("Say why the request should be reopened."),
             WorkflowAction.Reopen when (acting & Party.Supervisor) == 0 && !WithinReopenWindow(facts) =>
-                "The request was resolved more than 7 days ago; contact the municipality to reopen it.",
+                Texts.Get("The request was resolved more than 7 days ago; contact the municipality to reopen it."),
             WorkflowAction.CloseWithReason when facts.CloseReason is null =>
-                "Choose why the request is closed: duplicate, invalid or not the municipality's responsibility.",
+                Texts.Get("Choose why the request is closed: duplicate, invalid or not the municipality's responsibility."),
             WorkflowAction.CloseWithReason when facts.CloseReason == CloseReason.Duplicate && !facts.MasterRequestIsValid =>
-                "Name the request this one duplicates.",
+                Texts.Get("Name the request this one duplicates."),
             _ => null,
         };
         return problem is null ? Result<RequestStatus>.Ok(rule.To) : Result<RequestStatus>.Fail(problem);
@@ -92,20 +92,29 @@ public static class TransitionRules
         _ => s.ToString().ToLowerInvariant(),
     };
 
-    private static string Verb(WorkflowAction a) => a switch
+    // The status label in the reader's language, in lower case where the language has case ("in progress"; Arabic has none).
+    private static string StateWord(RequestStatus s) => Texts.Get(s.Label()).ToLower(System.Globalization.CultureInfo.CurrentCulture);
+
+    // One whole sentence per action (Arabic does not glue a verb into a fixed frame); the state is a translated word.
+    private static string NotFrom(WorkflowAction a, string state) => a switch
     {
-        WorkflowAction.CloseWithReason => "close",
-        _ => a.ToString().ToLowerInvariant(),
+        WorkflowAction.Triage => Texts.Get("A request that is {0} cannot be triaged.", state),
+        WorkflowAction.Assign => Texts.Get("A request that is {0} cannot be assigned.", state),
+        WorkflowAction.Unassign => Texts.Get("A request that is {0} cannot be unassigned.", state),
+        WorkflowAction.Start => Texts.Get("A request that is {0} cannot be started.", state),
+        WorkflowAction.Resolve => Texts.Get("A request that is {0} cannot be resolved.", state),
+        WorkflowAction.Reopen => Texts.Get("A request that is {0} cannot be reopened.", state),
+        _ => Texts.Get("A request that is {0} cannot be closed.", state),
     };
 
-    private static string Past(WorkflowAction a) => a switch
+    private static string NotAllowed(WorkflowAction a) => a switch
     {
-        WorkflowAction.Triage => "triaged",
-        WorkflowAction.Assign => "assigned",
-        WorkflowAction.Unassign => "unassigned",
-        WorkflowAction.Start => "started",
-        WorkflowAction.Resolve => "resolved",
-        WorkflowAction.Reopen => "reopened",
-        _ => "closed",
+        WorkflowAction.Triage => Texts.Get("You are not allowed to triage this request."),
+        WorkflowAction.Assign => Texts.Get("You are not allowed to assign this request."),
+        WorkflowAction.Unassign => Texts.Get("You are not allowed to unassign this request."),
+        WorkflowAction.Start => Texts.Get("You are not allowed to start this request."),
+        WorkflowAction.Resolve => Texts.Get("You are not allowed to resolve this request."),
+        WorkflowAction.Reopen => Texts.Get("You are not allowed to reopen this request."),
+        _ => Texts.Get("You are not allowed to close this request."),
     };
 }

@@ -161,7 +161,7 @@ public sealed class TriageService(
     /// <summary>Triages each selected new request as it stands and assigns it to the agent or team (unless its category assigned it already).</summary>
     public async Task<BulkOutcome> BulkTriageAndAssignAsync(IReadOnlyList<Selected> selection, int? agentId, int? teamId, Actor actor, CancellationToken ct = default)
     {
-        if (agentId is null && teamId is null) return new BulkOutcome(0, ["Choose an agent or a team first."]);
+        if (agentId is null && teamId is null) return new BulkOutcome(0, [Texts.Get("Choose an agent or a team first.")]);
         return await BulkAsync(selection, async s =>
         {
             var triaged = await workflow.ApplyAsync(s.Number, s.Version, new TransitionInput(WorkflowAction.Triage), actor, ct);
@@ -171,7 +171,7 @@ public sealed class TriageService(
 
     public Task<BulkOutcome> BulkCloseAsync(IReadOnlyList<Selected> selection, CloseReason? reason, Actor actor, CancellationToken ct = default) =>
         reason == CloseReason.Duplicate
-            ? Task.FromResult(new BulkOutcome(0, ["Merge duplicates one at a time, naming the request each one duplicates."]))
+            ? Task.FromResult(new BulkOutcome(0, [Texts.Get("Merge duplicates one at a time, naming the request each one duplicates.")]))
             : BulkAsync(selection, s => CloseAsync(s.Number, s.Version, reason, actor, ct));
 
     private static Result ToResult(Result<TriageOutcome> r) => r.Succeeded ? Result.Ok() : Result.Fail(r.Error!);

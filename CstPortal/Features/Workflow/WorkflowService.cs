@@ -168,9 +168,9 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
     /// that is not one of the enum's names. The rules below assume defined values.
     /// </summary>
     private static string? OutOfRange(TransitionInput input) =>
-        !Enum.IsDefined(input.Action) ? "That is not a workflow action."
-        : input.Priority is { } p && !Enum.IsDefined(p) ? "Choose a priority from P1 to P4."
-        : input.CloseReason is { } c && !Enum.IsDefined(c) ? "Choose a reason for closing from the list."
+        !Enum.IsDefined(input.Action) ? Texts.Get("That is not a workflow action.")
+        : input.Priority is { } p && !Enum.IsDefined(p) ? Texts.Get("Choose a priority from P1 to P4.")
+        : input.CloseReason is { } c && !Enum.IsDefined(c) ? Texts.Get("Choose a reason for closing from the list.")
         : null;
 
     /// <summary>Who the actor is with respect to this request: from their roles and their relation to it.</summary>
