@@ -194,7 +194,9 @@ public class FuzzTests(QuietApiAppFactory factory) : IClassFixture<QuietApiAppFa
         var anonymous = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         string existing;
         await using (var db = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync())
-            existing = await db.Requests.Where(r => r.Status == CstPortal.Features.Workflow.RequestStatus.New).OrderBy(r => r.Id).Select(r => r.Number).FirstAsync();
+            existing = await db.Requests // an open request (the demo city may have no New one left): hostile input must change nothing on it
+                .Where(r => r.Status != CstPortal.Features.Workflow.RequestStatus.Closed && r.Status != CstPortal.Features.Workflow.RequestStatus.Resolved)
+                .OrderBy(r => r.Status).ThenBy(r => r.Id).Select(r => r.Number).FirstAsync();
         var before = await StateSnapshot.TakeAsync(services.GetRequiredService<IDbContextFactory<CstDbContext>>(), factory.DataDirectory);
         var usersBefore = await services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContext().Users.CountAsync();
 
