@@ -97,6 +97,7 @@ public static class ServiceRegistration
                 options.User.RequireUniqueEmail = true;
             })
             .AddPasswordValidator<Passwords.CommonPasswordValidator>() // the most common passwords refused
+            .AddErrorDescriber<LocalizedIdentityErrors>() // Identity's own error texts in the reader's language
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<CstDbContext>()
             .AddClaimsPrincipalFactory<CstClaimsFactory>();
