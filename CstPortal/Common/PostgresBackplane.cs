@@ -55,10 +55,19 @@ public sealed class PostgresBackplane : ILiveBackplane, IHostedService, IAsyncDi
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops once: the host stops it and the container disposes it, in either order (a second call awaits the first).</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        var stopping = new Lazy<Task>(StopOnceAsync);
+        return (Interlocked.CompareExchange(ref _stopping, stopping, null) ?? stopping).Value;
+    }
+
+    private Lazy<Task>? _stopping;
+
+    private async Task StopOnceAsync()
     {
         _outgoing.Writer.TryComplete();
-        await _sender.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _sender.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         await _stop.CancelAsync();
         await Task.WhenAll(_sender, _receiver).ContinueWith(_ => { }, TaskScheduler.Default);
     }
@@ -136,7 +145,7 @@ public sealed class PostgresBackplane : ILiveBackplane, IHostedService, IAsyncDi
 
     public async ValueTask DisposeAsync()
     {
-        if (!_stop.IsCancellationRequested) await StopAsync(CancellationToken.None);
+        await StopAsync(CancellationToken.None);
         await _sendPool.DisposeAsync();
         _stop.Dispose();
     }
