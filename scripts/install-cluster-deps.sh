@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a scale-out run needs, when they are missing: PostgreSQL 15 with PostGIS 3
-# (the shared database), nginx (the sticky load balancer in front of the nodes). Redis is optional
-# (Cst:Redis backplane): pass --with-redis. Safe to run again: installs only what is missing.
+# (the shared database), nginx (the sticky load balancer in front of the nodes). Safe to run again: installs
+# only what is missing.
 set -euo pipefail
 packages=(postgresql-15 postgresql-15-postgis-3 nginx)
-[ "${1:-}" = "--with-redis" ] && packages+=(redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -80,7 +80,7 @@ public static class Cultures
 
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, CookieValue(culture!), new CookieOptions
             {
-                Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true,
+                MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true,
                 Secure = http.Request.IsHttps, Path = "/",
             });
             if (http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)

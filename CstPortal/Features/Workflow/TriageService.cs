@@ -65,15 +65,6 @@ public sealed class TriageService(
             .ToListAsync(ct);
     }
 
-    public async Task<IReadOnlyList<CategoryOption>> CategoriesAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var culture = Cultures.Current;
-        var categories = await db.Categories.AsNoTracking().Where(c => c.IsActive).Include(c => c.Translations.Where(t => t.Culture == culture)).ToListAsync(ct);
-        return categories.Select(c => (c, Text: c.In(culture))).OrderBy(x => x.Text.Group, StringComparer.CurrentCulture).ThenBy(x => x.Text.Name, StringComparer.CurrentCulture)
-            .Select(x => new CategoryOption(x.c.Id, x.Text.Name, x.Text.Group, x.c.DefaultPriority)).ToList();
-    }
-
     public async Task<IReadOnlyList<ZoneOption>> ZonesAsync(CancellationToken ct = default) =>
         (await zones.ZonesAsync(ct)).Select(z => new ZoneOption(z.Id, z.Name)).OrderBy(z => z.Name).ToList();
 
