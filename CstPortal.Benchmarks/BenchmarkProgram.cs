@@ -11,6 +11,7 @@ namespace CstPortal.Benchmarks;
 /// generator (through the app's own seeder), start the Release app on 127.0.0.1, measure, append to BENCHMARKS.md.
 /// On PostgreSQL: --postgres "Host=...;Database=cst_bench_N;Username=..." (or CST_BENCH_POSTGRES), a database of its own
 /// per size (the app creates it); the data directory then holds evidence, keys and the seeded marker.
+/// --seed-only stops after seeding (and the first SLA sweep): a data directory to copy and measure against.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -44,6 +45,7 @@ public static class BenchmarkProgram
             await File.WriteAllTextAsync(marker, string.Create(CultureInfo.InvariantCulture,
                 $"{requests} requests seeded in {seedSeconds:0} s; the first SLA sweep after seeding fired {fired:N0} escalation levels in {sweepSeconds:0.0} s\n"));
         }
+        if (args.Contains("--seed-only")) return 0; // a seeded data directory to copy and measure against later
         notes.Add(database is null ? "Database: SQLite (the file in the data directory)." : "Database: PostgreSQL (--postgres).");
         notes.Add($"Data: {File.ReadAllText(marker).Trim()} (Cst:DemoRequestCount={requests:N0}, default seed, over the last {AppProcess.HistoryDays} days with a {AppProcess.OpenShare:P0} backlog share). A reused data directory also holds earlier runs' intake requests.");
 

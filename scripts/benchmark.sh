@@ -2,7 +2,7 @@
 # City-scale benchmark (issue 8): seeds a benchmark data directory under artifacts/benchmark/ with the
 # deterministic demo-city generator (3 years, 10% backlog), starts the Release app on 127.0.0.1 with it, measures, and appends
 # a dated table to BENCHMARKS.md. Usage: bash scripts/benchmark.sh [--requests N] [--seconds S] [--intake-seconds S] [--auto-assign-seconds S]
-# Default 1,000,000 requests. The seeded directory is reused by later runs of the same size.
+# Default 1,000,000 requests. The seeded directory is reused by later runs of the same size; --seed-only stops after seeding.
 # On PostgreSQL: add --postgres "Host=127.0.0.1;Port=5432;Database=cst_bench_N;Username=..." (or set CST_BENCH_POSTGRES);
 # use a new database per size (the app creates it); its data directory is artifacts/benchmark/postgres-requests-N.
 set -euo pipefail

@@ -6,7 +6,7 @@ namespace CstPortal.Tests.Browser;
 /// <summary>The real app on 127.0.0.1 and Debian's Chromium driven by Playwright, shared by the browser tests.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private readonly CstAppFactory _app = new();
+    private readonly CstAppFactory _app = new BrowserAppFactory();
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;
@@ -29,6 +29,20 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Browser.CloseAsync();
         _playwright?.Dispose();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Every browser test signs in from 127.0.0.1, about thirty times in a run of the collection; the production budget of
+/// sign-in posts per address per minute (20) would answer some of them 429. The limit itself is tested in
+/// Security/CircuitAndRateLimitTests with a budget of 3.
+/// </summary>
+internal sealed class BrowserAppFactory : CstAppFactory
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Cst:LoginAttemptsPerMinute", "1000");
     }
 }
 

@@ -12,7 +12,12 @@ public static class Journeys
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(DemoCityPlan.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-        await WaitForInteractiveAsync(page);
+        try { await WaitForInteractiveAsync(page); }
+        catch (TimeoutException e)
+        {
+            var said = await page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"Signing in as {email} did not reach a live page at {page.Url}; it said: {said[..Math.Min(300, said.Length)]}", e);
+        }
     }
 
     /// <summary>Waits until the page's Blazor circuit is live, so clicks reach .NET handlers.</summary>
