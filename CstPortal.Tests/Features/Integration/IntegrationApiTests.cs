@@ -173,6 +173,24 @@ public class IntegrationApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFa
     }
 
     [Fact]
+    public async Task A_caller_whose_language_is_arabic_gets_the_same_statuses_with_arabic_details()
+    {
+        // The status comes from the failure's kind, never from its (translated) message.
+        var dispatcher = await TokenAsync(Roles.Dispatcher);
+        var number = await NewRequestAsync("Arabic caller pothole");
+        var v = await VersionAsync(number, dispatcher);
+        _client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ar");
+        try
+        {
+            var missing = await ProblemAsync(await SendAsync(HttpMethod.Post, "/api/v1/requests/CST-1999-999999/transitions", dispatcher, new { action = "Triage", expectedVersion = 1 }), HttpStatusCode.NotFound);
+            Assert.Matches(@"\p{IsArabic}", missing.GetProperty("detail").GetString()!);
+            await ProblemAsync(await SendAsync(HttpMethod.Post, $"/api/v1/requests/{number}/transitions", dispatcher, new { action = "Triage", expectedVersion = v + 7 }), HttpStatusCode.Conflict);
+            await ProblemAsync(await SendAsync(HttpMethod.Post, "/api/v1/requests/CST-1999-999999/notes", dispatcher, new { text = "Cones", visibility = "internal" }), HttpStatusCode.NotFound);
+        }
+        finally { _client.DefaultRequestHeaders.AcceptLanguage.Clear(); }
+    }
+
+    [Fact]
     public async Task An_agent_token_lists_only_the_work_of_the_agent_it_acts_for()
     {
         var fieldApp = await TokenAsync(Roles.Agent, "agent@riverton.example");

@@ -156,7 +156,7 @@ public static class IntegrationEndpoints
             ResolutionNote = body.ResolutionNote, CloseReason = reason, MasterNumber = body.MasterNumber, Latitude = body.Latitude, Longitude = body.Longitude,
         };
         var outcome = await workflow.ApplyAsync(number.Trim().ToUpperInvariant(), version.Value, input, Actor.FromPrincipal(user), ct);
-        return outcome.Succeeded ? TypedResults.NoContent() : Failure(outcome.Error!, fromHeader);
+        return outcome.Succeeded ? TypedResults.NoContent() : Failure(outcome, fromHeader);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Milestone(
@@ -167,7 +167,7 @@ public static class IntegrationEndpoints
         var version = ExpectedVersion(request, body.ExpectedVersion, out var fromHeader);
         if (version.Problem is { } missing) return missing;
         var outcome = await workflow.RecordArrivalAsync(number.Trim().ToUpperInvariant(), version.Value, Actor.FromPrincipal(user), body.Latitude, body.Longitude, ct);
-        return outcome.Succeeded ? TypedResults.NoContent() : Failure(outcome.Error!, fromHeader);
+        return outcome.Succeeded ? TypedResults.NoContent() : Failure(outcome, fromHeader);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Note(
@@ -180,7 +180,7 @@ public static class IntegrationEndpoints
         var outcome = visibility == "internal"
             ? await requests.AddInternalNoteAsync(key, body.Text ?? "", actor, ct)
             : await requests.CommentAsync(key, body.Text ?? "", actor, ct);
-        return outcome.Succeeded ? TypedResults.NoContent() : Failure(outcome.Error!, false);
+        return outcome.Succeeded ? TypedResults.NoContent() : Failure(outcome, false);
     }
 
     private static async Task<Ok<IReadOnlyList<AuditRow>>> AuditTrail(string number, AuditService audit, CancellationToken ct) =>
@@ -205,17 +205,15 @@ public static class IntegrationEndpoints
             detail: "Send the version you saw (GET the request; its ETag) as If-Match or expectedVersion, so changes by others are not overwritten."));
     }
 
-    private static ProblemHttpResult Failure(string error, bool fromHeader)
+    /// <summary>The failure's kind decides the status; its message (in the caller's language) is only the detail.</summary>
+    private static ProblemHttpResult Failure(Result outcome, bool fromHeader) => outcome.Failure switch
     {
-        if (error.StartsWith("There is no request", StringComparison.Ordinal))
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: error);
-        if (error == CitizenLimits.TooManyActions)
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many changes", detail: error);
-        if (error == WorkflowService.ChangedByOthers)
-            return TypedResults.Problem(statusCode: fromHeader ? StatusCodes.Status412PreconditionFailed : StatusCodes.Status409Conflict,
-                title: "The request changed", detail: "The request was changed since you read it. GET it again and retry with its new version.");
-        return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Not allowed by the workflow", detail: error);
-    }
+        FailureKind.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: outcome.Error),
+        FailureKind.TooMany => TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many changes", detail: outcome.Error),
+        FailureKind.Conflict => TypedResults.Problem(statusCode: fromHeader ? StatusCodes.Status412PreconditionFailed : StatusCodes.Status409Conflict,
+            title: "The request changed", detail: "The request was changed since you read it. GET it again and retry with its new version."),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Not allowed by the workflow", detail: outcome.Error),
+    };
 
     // Validation texts of the REST API stay in English: they are its contract with integrators, not page text.
     private static Dictionary<string, string[]> Errors(string field, string message) => new() { [field] = [message] };

@@ -56,7 +56,7 @@ public sealed class CitizenLimits(IOptions<CitizenLimitOptions> options, TimePro
         {
             if (_hits.Count > 50_000) Prune(now);
             foreach (var (key, limit) in keys)
-                if (Recent(key, now, window).Count >= limit) return Result.Fail(Texts.Get(message));
+                if (Recent(key, now, window).Count >= limit) return Result.Fail(Texts.Get(message), FailureKind.TooMany);
             foreach (var (key, _) in keys) Recent(key, now, window).Enqueue(now);
         }
         return Result.Ok();

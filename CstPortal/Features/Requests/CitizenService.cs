@@ -100,7 +100,7 @@ public sealed class CitizenService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Evidence).SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
+        if (request is null) return Result.NotFound(Texts.Get("There is no request {0}.", number));
         if (actor.UserId is not null && (request.ReporterUserId == actor.UserId
                 || await db.RequestSupporters.AnyAsync(s => s.ServiceRequestId == request.Id && s.UserId == actor.UserId, ct)))
             return Result.Fail(Texts.Get("You have already reported this problem; it is in your requests."));
@@ -148,7 +148,7 @@ public sealed class CitizenService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         var relation = request is null ? Relation.None : await RelationAsync(db, request, actor, code, ct);
-        if (request is null || relation == Relation.None) return Result.Fail(Texts.Get("There is no request {0} that you can comment on.", number));
+        if (request is null || relation == Relation.None) return Result.NotFound(Texts.Get("There is no request {0} that you can comment on.", number));
         if (!request.Status.IsOpen() && relation != Relation.Staff) return Result.Fail(Texts.Get("This request is no longer open for comments."));
         var who = actor.UserId is null ? new ActorInfo(null, relation == Relation.Reporter ? "Reporter (tracking code)" : "Anonymous") : actor.Info;
         var outcome = request.AddComment(who, text, now);
@@ -172,7 +172,7 @@ public sealed class CitizenService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Requests.Include(r => r.Evidence).SingleOrDefaultAsync(r => r.Number == number, ct);
         var relation = request is null ? Relation.None : await RelationAsync(db, request, actor, code, ct);
-        if (request is null || relation is Relation.None or Relation.Staff) return Result.Fail(Texts.Get("There is no request {0} that you can add photos to.", number));
+        if (request is null || relation is Relation.None or Relation.Staff) return Result.NotFound(Texts.Get("There is no request {0} that you can add photos to.", number));
         var added = request.AddPhotos(photos.Value!, actor.UserId, now);
         if (!added.Succeeded) return added;
         foreach (var photo in photos.Value!) await evidence.SaveAsync(photo, ct);

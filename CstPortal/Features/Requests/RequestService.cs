@@ -136,7 +136,7 @@ public sealed class RequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number, ct);
-        var notFound = Result<RequestDetails>.Fail(Texts.Get("There is no request {0} that you can see.", number));
+        var notFound = Result<RequestDetails>.NotFound(Texts.Get("There is no request {0} that you can see.", number));
         if (request is null) return notFound;
         var isStaff = viewer.IsStaff;
         if (!isStaff && (viewer.UserId is null || (request.ReporterUserId != viewer.UserId
@@ -161,7 +161,7 @@ public sealed class RequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await LoadAsync(db, number.Trim().ToUpperInvariant(), ct);
-        if (request is null) return Result<RequestDetails>.Fail(Texts.Get("There is no request {0}.", number));
+        if (request is null) return Result<RequestDetails>.NotFound(Texts.Get("There is no request {0}.", number));
         return await ProjectAsync(db, request, Party.None, isStaff: false, NoteReach.Nothing, ct);
     }
 
@@ -175,7 +175,7 @@ public sealed class RequestService(
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         if (request is null || (!actor.IsStaff && (actor.UserId is null || (request.ReporterUserId != actor.UserId
                 && !await db.RequestSupporters.AnyAsync(x => x.ServiceRequestId == request.Id && x.UserId == actor.UserId, ct)))))
-            return Result.Fail(Texts.Get("There is no request {0} that you can comment on.", number));
+            return Result.NotFound(Texts.Get("There is no request {0} that you can comment on.", number));
         var outcome = request.AddComment(actor.Info, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.comment", "ServiceRequest", number, new { length = text.Length }, now, ct);
@@ -196,7 +196,7 @@ public sealed class RequestService(
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
         // Who may read a request's notes may add to them; a note is no way to reach a request outside one's own zones.
         if (request is null || !InternalNoteAccess.MaySee(await InternalNoteAccess.ReachAsync(db, actor, ct), request.ZoneId, request.AssignedTeamId, request.AssignedAgentId))
-            return Result.Fail(Texts.Get("There is no request {0} that you can add a note to.", number));
+            return Result.NotFound(Texts.Get("There is no request {0} that you can add a note to.", number));
         var outcome = request.AddInternalNote(actor.Info, text, now);
         if (!outcome.Succeeded) return outcome;
         await AuditLog.AppendAsync(db, actor.Info, "request.note", "ServiceRequest", number, new { length = text.Length }, now, ct);

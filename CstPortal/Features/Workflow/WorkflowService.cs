@@ -63,14 +63,14 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         await RowLocks.LockRequestAsync(db, number, ct);
 
         var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
-        if (request.Version != expectedVersion) return Result.Fail(Texts.Get(ChangedByOthers));
+        if (request is null) return Result.NotFound(Texts.Get("There is no request {0}.", number));
+        if (request.Version != expectedVersion) return Result.Conflict(Texts.Get(ChangedByOthers));
 
         var party = await PartyOfAsync(db, request, actor, ct);
         if (trackingCode is not null)
         {
             if (request.TrackingCodeHash is null || !TrackingCodes.Matches(trackingCode, request.TrackingCodeHash))
-                return Result.Fail(Texts.Get("There is no request {0}.", number));
+                return Result.NotFound(Texts.Get("There is no request {0}.", number));
             party = Party.Reporter;
         }
         var command = await BuildCommandAsync(db, request, input, now, ct);
@@ -102,7 +102,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Result.Fail(Texts.Get(ChangedByOthers));
+            return Result.Conflict(Texts.Get(ChangedByOthers));
         }
         events.Publish(new RequestChanged(number, request.Status.Code()));
         if (mergedInto is not null) events.Publish(mergedInto);
@@ -143,8 +143,8 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await RowLocks.LockRequestAsync(db, number, ct);
         var request = await db.Requests.Include(r => r.Milestones).SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.Fail(Texts.Get("There is no request {0}.", number));
-        if (request.Version != expectedVersion) return Result.Fail(Texts.Get(ChangedByOthers));
+        if (request is null) return Result.NotFound(Texts.Get("There is no request {0}.", number));
+        if (request.Version != expectedVersion) return Result.Conflict(Texts.Get(ChangedByOthers));
 
         var outcome = request.RecordArrival(await PartyOfAsync(db, request, actor, ct), actor.Info, now, latitude, longitude);
         if (!outcome.Succeeded) return outcome;
@@ -157,7 +157,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Result.Fail(Texts.Get(ChangedByOthers));
+            return Result.Conflict(Texts.Get(ChangedByOthers));
         }
         events.Publish(new RequestChanged(number, request.Status.Code()));
         return Result.Ok();
