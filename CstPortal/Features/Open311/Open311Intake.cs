@@ -33,6 +33,9 @@ public sealed class Open311Intake(IDbContextFactory<CstDbContext> dbFactory, Req
     private readonly Lock _startGate = new();
     private Task? _writer;
 
+    /// <summary>Posts queued and not yet taken by the writer.</summary>
+    public int Waiting => _queue.Reader.Count;
+
     /// <summary>A checked post waiting for the writer, and how its caller is answered.</summary>
     private sealed record Pending(Open311Post Post, ApiCaller Caller, string? IdempotencyKey, string Culture)
     {
