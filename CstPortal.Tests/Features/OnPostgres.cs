@@ -24,6 +24,7 @@ public sealed class PerformanceServiceTestsOnPostgres : Sla.PerformanceServiceTe
 public sealed class SlaSweepTestsOnPostgres : Sla.SlaSweepTests, IOnPostgres;
 public sealed class TriageServiceTestsOnPostgres : Workflow.TriageServiceTests, IOnPostgres;
 public sealed class WorkflowServiceTestsOnPostgres : Workflow.WorkflowServiceTests, IOnPostgres;
+public sealed class Open311IntakeTestsOnPostgres : Open311.Open311IntakeTests, IOnPostgres;
 public sealed class AutoCloseTestsOnPostgres : Workflow.AutoCloseTests, IOnPostgres;
 
 // The app itself (Program.cs, configured with Cst:Database:Provider=PostgreSQL): database, migrations and scheduler healthy.

@@ -32,6 +32,7 @@ public static class ServiceRegistration
         services.AddSingleton<ExportService>();
         services.AddCitizenPortal();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<Open311Intake>();
         services.AddSingleton<Open311Service>();
         services.AddSingleton<Features.Integration.ApiReferenceService>();
         services.AddSingleton<Features.Assignment.AutoAssignService>();

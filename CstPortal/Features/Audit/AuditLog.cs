@@ -7,6 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CstPortal.Features.Audit;
 
+/// <summary>One change to record in the audit log: who did what to which entity, and what changed (serialized as JSON).</summary>
+public sealed record AuditRecord(ActorInfo Actor, string Action, string EntityType, string EntityId, object? Data);
+
 /// <summary>Appends to and checks the hash-chained audit log.</summary>
 public static class AuditLog
 {
@@ -17,9 +20,17 @@ public static class AuditLog
     /// records, in the same transaction. Call it inside a transaction so the last link read is still last
     /// (on PostgreSQL the transaction also holds <see cref="ChainAppendLock"/>, so concurrent appends queue up).
     /// </summary>
-    public static async Task AppendAsync(CstDbContext db, ActorInfo actor, string action, string entityType, string entityId,
-        object? data, DateTime now, CancellationToken ct = default)
+    public static Task AppendAsync(CstDbContext db, ActorInfo actor, string action, string entityType, string entityId,
+        object? data, DateTime now, CancellationToken ct = default) =>
+        AppendAllAsync(db, [new AuditRecord(actor, action, entityType, entityId, data)], now, ct);
+
+    /// <summary>
+    /// As <see cref="AppendAsync"/> for several changes of one unit of work (a batch of submissions): the chain's
+    /// last link is read once and the new links follow it in the order given.
+    /// </summary>
+    public static async Task AppendAllAsync(CstDbContext db, IReadOnlyCollection<AuditRecord> records, DateTime now, CancellationToken ct = default)
     {
+        if (records.Count == 0) return;
         var pending = db.ChangeTracker.Entries<AuditEntry>()
             .Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity)
@@ -31,9 +42,14 @@ public static class AuditLog
             .Select(e => new AuditEntry { Sequence = e.Sequence, Hash = e.Hash })
             .FirstOrDefaultAsync(ct);
 
-        var entry = Link(last?.Sequence ?? 0, last?.Hash ?? GenesisHash, now, actor, action, entityType, entityId,
-            data is null ? "{}" : JsonSerializer.Serialize(data));
-        db.AuditEntries.Add(entry);
+        var (sequence, hash) = (last?.Sequence ?? 0, last?.Hash ?? GenesisHash);
+        foreach (var r in records)
+        {
+            var entry = Link(sequence, hash, now, r.Actor, r.Action, r.EntityType, r.EntityId,
+                r.Data is null ? "{}" : JsonSerializer.Serialize(r.Data));
+            db.AuditEntries.Add(entry);
+            (sequence, hash) = (entry.Sequence, entry.Hash);
+        }
     }
 
     /// <summary>Builds the entry that follows the given link.</summary>

@@ -46,18 +46,10 @@ public sealed record Open311Receipt(string? RequestId, string Token, string? Ser
 /// same audit), reads are projections that never include the reporter's name, email or phone.
 /// Status: new, triaged, assigned and in_progress are "open"; resolved and closed are "closed".
 /// </summary>
-public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, RequestService requests, TimeProvider clock)
+public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Open311Intake intake, TimeProvider clock)
 {
     public const int MaxPageSize = 1000;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(90);
-    public static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// Submissions write one at a time in this process (FIFO), because the database has one writer anyway: queued
-    /// here they wait their turn instead of colliding in SQLite's busy-retry loop, which under 32 concurrent clients
-    /// made the tail latency seconds long. Reads before the writes (validation, category) stay outside the gate.
-    /// </summary>
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
 
     public static bool IsOpen(RequestStatus status) => status.IsOpen();
 
@@ -78,102 +70,23 @@ public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Re
 
     /// <summary>
     /// Creates a request, or with an Idempotency-Key already used by this key answers as the first time and
-    /// creates nothing. The key is claimed (unique row) before the request is made, so two concurrent posts
-    /// with one key cannot both create a request.
+    /// creates nothing. What the form says is checked here; the rest is written by <see cref="Open311Intake"/>, many
+    /// submissions to a transaction, and answered once that transaction is committed.
     /// </summary>
-    public async Task<Open311Outcome<Open311Receipt>> SubmitAsync(Open311Post post, ApiCaller caller, string? idempotencyKey, CancellationToken ct = default)
+    public Task<Open311Outcome<Open311Receipt>> SubmitAsync(Open311Post post, ApiCaller caller, string? idempotencyKey, CancellationToken ct = default)
     {
-        if (idempotencyKey is { Length: > 200 }) return new Open311Error(400, "The Idempotency-Key header can be at most 200 characters.");
-        if (string.IsNullOrWhiteSpace(post.ServiceCode)) return new Open311Error(400, "service_code is required.");
+        if (idempotencyKey is { Length: > 200 }) return Error(400, "The Idempotency-Key header can be at most 200 characters.");
+        if (string.IsNullOrWhiteSpace(post.ServiceCode)) return Error(400, "service_code is required.");
         if (post.Latitude is null || post.Longitude is null)
-            return new Open311Error(400, post.AddressString is { Length: > 0 }
+            return Error(400, post.AddressString is { Length: > 0 }
                 ? "lat and long are required: this city routes each request to a crew by the zone its point falls in, and does not geocode address_string. Send the point with the address."
                 : "A location is required: send lat and long (and address_string if you have one).");
         if (post.MediaUrl is { Length: > 0 } media && (!Uri.TryCreate(media, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || media.Length > 2000))
-            return new Open311Error(400, "media_url must be an absolute http or https link of at most 2,000 characters.");
+            return Error(400, "media_url must be an absolute http or https link of at most 2,000 characters.");
+        return intake.SubmitAsync(post, caller, string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim(), ct);
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        int categoryId;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            var category = await db.Categories.AsNoTracking().Where(c => c.ServiceCode == post.ServiceCode && c.IsActive)
-                .Select(c => (int?)c.Id).SingleOrDefaultAsync(ct);
-            if (category is null) return new Open311Error(404, $"There is no service with service_code \"{post.ServiceCode}\".");
-            categoryId = category.Value;
-        }
-
-        await _writeGate.WaitAsync(ct);
-        try
-        {
-            return await SubmitOneAsync(post, caller, idempotencyKey, categoryId, now, ct);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private async Task<Open311Outcome<Open311Receipt>> SubmitOneAsync(Open311Post post, ApiCaller caller, string? idempotencyKey, int categoryId, DateTime now, CancellationToken ct)
-    {
-        // Claim the token (and the idempotency key) first.
-        var claim = new Open311Submission
-        {
-            Token = Guid.NewGuid().ToString("N"), ApiKeyId = caller.KeyId, IdempotencyKey = string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim(),
-            BodyHash = post.BodyHash, MediaUrl = string.IsNullOrWhiteSpace(post.MediaUrl) ? null : post.MediaUrl.Trim(), CreatedAt = now,
-        };
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            if (claim.IdempotencyKey is { } key)
-            {
-                var earlier = await db.Open311Submissions.AsNoTracking().SingleOrDefaultAsync(s => s.ApiKeyId == caller.KeyId && s.IdempotencyKey == key, ct);
-                // A claim never completed (the process stopped mid-way) is released after a while, so the key is not stuck.
-                if (earlier is { RequestNumber: null } && earlier.CreatedAt < now - AbandonedClaimAge)
-                {
-                    await db.Open311Submissions.Where(s => s.Id == earlier.Id && s.RequestNumber == null).ExecuteDeleteAsync(ct);
-                    earlier = null;
-                }
-                if (earlier is not null) return await ReplayAsync(earlier, post, ct);
-            }
-            db.Open311Submissions.Add(claim);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                await using var again = await dbFactory.CreateDbContextAsync(ct);
-                var earlier = await again.Open311Submissions.AsNoTracking().SingleAsync(s => s.ApiKeyId == caller.KeyId && s.IdempotencyKey == claim.IdempotencyKey, ct);
-                return await ReplayAsync(earlier, post, ct);
-            }
-        }
-
-        var answers = post.Attributes;
-        var receipt = await requests.SubmitAsync(new SubmitInput(categoryId, post.Description ?? "", post.Latitude!.Value, post.Longitude!.Value,
-            string.IsNullOrWhiteSpace(post.AddressString) ? null : post.AddressString.Trim(), answers,
-            AnonymousEmail: string.IsNullOrWhiteSpace(post.Email) ? null : post.Email), caller.ToActor(),
-            // The claim gets its request number in the request's own transaction: after a crash a key has both or neither.
-            async (db, request) => await db.Open311Submissions.Where(s => s.Id == claim.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RequestNumber, request.Number), ct), ct);
-
-        if (!receipt.Succeeded)
-        {
-            // Nothing was created: release the key so a corrected post with the same key can go through.
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            await db.Open311Submissions.Where(s => s.Id == claim.Id).ExecuteDeleteAsync(ct);
-            return new Open311Error(400, receipt.Error!);
-        }
-        return new Open311Receipt(receipt.Value!.Number, claim.Token, Notice(receipt.Value.ResolutionDueAt));
-    }
-
-    private async Task<Open311Outcome<Open311Receipt>> ReplayAsync(Open311Submission earlier, Open311Post post, CancellationToken ct)
-    {
-        if (earlier.BodyHash != post.BodyHash)
-            return new Open311Error(400, "This Idempotency-Key was already used with a different request. Use a new key for a new request.");
-        if (earlier.RequestNumber is null)
-            return new Open311Error(400, "A request with this Idempotency-Key is still being created. Try again in a moment.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var due = await db.Requests.Where(r => r.Number == earlier.RequestNumber).Select(r => r.ResolutionDueAt).SingleOrDefaultAsync(ct);
-        return new Open311Receipt(earlier.RequestNumber, earlier.Token, Notice(due));
+        static Task<Open311Outcome<Open311Receipt>> Error(int code, string description) =>
+            Task.FromResult<Open311Outcome<Open311Receipt>>(new Open311Error(code, description));
     }
 
     public static string? Notice(DateTime? resolutionDueAt) => resolutionDueAt is { } due

@@ -17,6 +17,13 @@ public sealed record SubmitInput(
     IReadOnlyDictionary<string, string>? Answers = null, string? AnonymousEmail = null,
     IReadOnlyList<PhotoUpload>? Photos = null);
 
+/// <summary>
+/// A submission that passed <see cref="RequestService.Check"/>: its input, who submits it, its processed photos, the culture
+/// its messages are in, and more work for its unit of work once the request has its number (Open311 records its submission there).
+/// </summary>
+public sealed record SubmitWork(SubmitInput Input, Actor Actor, IReadOnlyList<ProcessedPhoto> Photos, string Culture,
+    Func<CstDbContext, ServiceRequest, Task>? AlsoInTransaction);
+
 /// <summary>Submitting, reading, tracking and commenting on requests. One unit of work per method.</summary>
 public sealed class RequestService(
     IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, ZoneDirectory zones, RequestEvents events, IEvidenceStore evidence,
@@ -24,73 +31,110 @@ public sealed class RequestService(
 {
     public const int MaxDescription = 4000;
 
-    public Task<Result<SubmitReceipt>> SubmitAsync(SubmitInput input, Actor actor, CancellationToken ct = default) =>
-        SubmitAsync(input, actor, alsoInTransaction: null, ct);
+    /// <summary>
+    /// One submission in one transaction (Open311's intake writes many to a transaction through <see cref="WriteAsync"/>,
+    /// with the same checks and audit).
+    /// </summary>
+    public async Task<Result<SubmitReceipt>> SubmitAsync(SubmitInput input, Actor actor, CancellationToken ct = default)
+    {
+        var work = Check(input, actor);
+        if (!work.Succeeded) return Result<SubmitReceipt>.Fail(work.Error!);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var outcome = (await WriteAsync(db, [work.Value!], ct))[0];
+        if (!outcome.Succeeded) return outcome;
+        await tx.CommitAsync(ct);
+        PublishSubmitted(outcome.Value!);
+        return outcome;
+    }
 
     /// <summary>
-    /// As above; <paramref name="alsoInTransaction"/> adds more work to the same unit of work, once the request has
-    /// its number (Open311 links its idempotency claim there, so a crash cannot leave a request without its key).
+    /// The checks that need no database (text, point, email, address, photos), in the current culture: a submission
+    /// that passes is ready for <see cref="WriteAsync"/>, which checks the rest (category, zone, answers).
     /// </summary>
-    public async Task<Result<SubmitReceipt>> SubmitAsync(SubmitInput input, Actor actor, Func<CstDbContext, ServiceRequest, Task>? alsoInTransaction,
-        CancellationToken ct = default)
+    public static Result<SubmitWork> Check(SubmitInput input, Actor actor, Func<CstDbContext, ServiceRequest, Task>? alsoInTransaction = null)
+    {
+        if (string.IsNullOrWhiteSpace(input.Description)) return Result<SubmitWork>.Fail(Texts.Get("Describe the problem."));
+        if (input.Description.Length > MaxDescription) return Result<SubmitWork>.Fail(Texts.Get("The description can be at most {0:N0} characters.", MaxDescription));
+        if (input.Latitude is < -90 or > 90 || input.Longitude is < -180 or > 180 || double.IsNaN(input.Latitude) || double.IsNaN(input.Longitude))
+            return Result<SubmitWork>.Fail(Texts.Get("The location is not a valid point on the map."));
+        if (input.AnonymousEmail is { Length: > 0 } email && !ContactEmail.IsValid(email))
+            return Result<SubmitWork>.Fail(Texts.Get("The email address does not look right."));
+        if (input.Address is { Length: > 400 }) return Result<SubmitWork>.Fail(Texts.Get("The address or landmark can be at most 400 characters."));
+        var photos = PhotoRules.ProcessAll(input.Photos);
+        if (!photos.Succeeded) return Result<SubmitWork>.Fail(photos.Error!);
+        return new SubmitWork(input, actor, photos.Value!, Cultures.Current, alsoInTransaction);
+    }
+
+    /// <summary>
+    /// Writes checked submissions into the caller's unit of work, in order, inside the caller's transaction: each request
+    /// with its history, answers, photos, SLA due times, number, confirmation email (outbox), the caller's extra work and
+    /// its audit link. Category, zone and answers are checked here, each submission on its own and in its own culture:
+    /// one that fails gets its message and adds nothing, the others go on. Category and SLA rules are read once for all.
+    /// The caller commits, then calls <see cref="PublishSubmitted"/> for each receipt.
+    /// </summary>
+    public async Task<IReadOnlyList<Result<SubmitReceipt>>> WriteAsync(CstDbContext db, IReadOnlyList<SubmitWork> works, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (string.IsNullOrWhiteSpace(input.Description)) return Result<SubmitReceipt>.Fail(Texts.Get("Describe the problem."));
-        if (input.Description.Length > MaxDescription) return Result<SubmitReceipt>.Fail(Texts.Get("The description can be at most {0:N0} characters.", MaxDescription));
-        if (input.Latitude is < -90 or > 90 || input.Longitude is < -180 or > 180 || double.IsNaN(input.Latitude) || double.IsNaN(input.Longitude))
-            return Result<SubmitReceipt>.Fail(Texts.Get("The location is not a valid point on the map."));
-        if (input.AnonymousEmail is { Length: > 0 } email && !ContactEmail.IsValid(email))
-            return Result<SubmitReceipt>.Fail(Texts.Get("The email address does not look right."));
-        if (input.Address is { Length: > 400 }) return Result<SubmitReceipt>.Fail(Texts.Get("The address or landmark can be at most 400 characters."));
-        var photos = PhotoRules.ProcessAll(input.Photos);
-        if (!photos.Succeeded) return Result<SubmitReceipt>.Fail(photos.Error!);
+        var categoryIds = works.Select(w => w.Input.CategoryId).Distinct().ToList();
+        var categories = await db.Categories.AsNoTracking().Include(c => c.Questions)
+            .Where(c => categoryIds.Contains(c.Id) && c.IsActive).ToDictionaryAsync(c => c.Id, ct);
+        var slaRules = await SlaDueTimes.RulesAsync(db, categories.Keys, ct);
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var culture = Cultures.Current;
-        var category = await db.Categories.AsNoTracking().Include(c => c.Questions).ThenInclude(q => q.Translations.Where(t => t.Culture == culture))
-            .SingleOrDefaultAsync(c => c.Id == input.CategoryId && c.IsActive, ct);
-        if (category is null) return Result<SubmitReceipt>.Fail(Texts.Get("Choose a category."));
-
-        var zoneId = await zones.LocateAsync(input.Latitude, input.Longitude, ct);
-        if (zoneId is null) return Result<SubmitReceipt>.Fail(Texts.Get("That location is outside the city's service area. Move the pin inside the city."));
-
-        var answers = CategoryAnswers.Validate(category.Questions, input.Answers ?? new Dictionary<string, string>());
-        if (!answers.Succeeded) return Result<SubmitReceipt>.Fail(answers.Error!);
-
-        string? trackingCode = null, trackingHash = null;
-        if (actor.UserId is null)
+        var outcomes = new Result<SubmitReceipt>[works.Count];
+        var made = new List<(int Index, ServiceRequest Request, Category Category, string? TrackingCode)>();
+        for (var i = 0; i < works.Count; i++)
         {
-            trackingCode = TrackingCodes.New();
-            trackingHash = TrackingCodes.Hash(trackingCode);
+            var (input, actor, photos, culture, _) = works[i];
+            Result<SubmitReceipt> Fail(Func<string> message) => Result<SubmitReceipt>.Fail(Cultures.With(culture, message));
+
+            if (!categories.TryGetValue(input.CategoryId, out var category)) { outcomes[i] = Fail(() => Texts.Get("Choose a category.")); continue; }
+            var zoneId = await zones.LocateAsync(input.Latitude, input.Longitude, ct);
+            if (zoneId is null) { outcomes[i] = Fail(() => Texts.Get("That location is outside the city's service area. Move the pin inside the city.")); continue; }
+            var answers = Cultures.With(culture, () => CategoryAnswers.Validate(category.Questions, input.Answers ?? new Dictionary<string, string>()));
+            if (!answers.Succeeded) { outcomes[i] = Result<SubmitReceipt>.Fail(answers.Error!); continue; }
+
+            string? trackingCode = null, trackingHash = null;
+            if (actor.UserId is null)
+            {
+                trackingCode = TrackingCodes.New();
+                trackingHash = TrackingCodes.Hash(trackingCode);
+            }
+            var request = ServiceRequest.Submit(new NewRequest(category.Id, category.DefaultPriority, input.Description,
+                input.Latitude, input.Longitude, input.Address, zoneId.Value, actor.UserId, trackingHash,
+                actor.UserId is null && !string.IsNullOrWhiteSpace(input.AnonymousEmail) ? input.AnonymousEmail.Trim() : null,
+                answers.Value!), now);
+            var added = Cultures.With(culture, () => request.AddPhotos(photos, actor.UserId, now));
+            if (!added.Succeeded) { outcomes[i] = Result<SubmitReceipt>.Fail(added.Error!); continue; }
+            foreach (var photo in photos) await evidence.SaveAsync(photo, ct);
+            if (slaRules.For(category.Id, category.DefaultPriority, now) is { } due) request.SetDueTimes(due.ResponseDueAt, due.ResolutionDueAt);
+            db.Requests.Add(request);
+            made.Add((i, request, category, trackingCode));
         }
+        if (made.Count == 0) return outcomes;
 
-        var due = await SlaDueTimes.ForAsync(db, category.Id, category.DefaultPriority, now, ct);
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var request = ServiceRequest.Submit(new NewRequest(category.Id, category.DefaultPriority, input.Description,
-            input.Latitude, input.Longitude, input.Address, zoneId.Value, actor.UserId, trackingHash,
-            actor.UserId is null && !string.IsNullOrWhiteSpace(input.AnonymousEmail) ? input.AnonymousEmail.Trim() : null,
-            answers.Value!), now);
-        var added = request.AddPhotos(photos.Value!, actor.UserId, now);
-        if (!added.Succeeded) return Result<SubmitReceipt>.Fail(added.Error!);
-        foreach (var photo in photos.Value!) await evidence.SaveAsync(photo, ct);
-        if (due is not null) request.SetDueTimes(due.ResponseDueAt, due.ResolutionDueAt);
-        db.Requests.Add(request);
+        await db.SaveChangesAsync(ct); // the requests get their ids, so their numbers
+        var audit = new List<AuditRecord>(made.Count);
+        foreach (var (i, request, category, trackingCode) in made)
+        {
+            var (_, actor, photos, _, alsoInTransaction) = works[i];
+            request.AssignNumber(now.Year);
+            if (trackingCode is not null && request.ReporterEmail is { } contact)
+                await Notifications.Outbox.EnqueueAsync(db, now, Notifications.NotificationChannel.Email, Notifications.NotificationTexts.ReportReceived,
+                    () => new Dictionary<string, string> { ["number"] = request.Number, ["code"] = trackingCode, ["link"] = $"/track?number={request.Number}&code={trackingCode}" },
+                    recipientEmail: contact, requestNumber: request.Number, deduplicationKey: $"submitted:{request.Number}", ct: ct);
+            if (alsoInTransaction is not null) await alsoInTransaction(db, request);
+            audit.Add(new AuditRecord(actor.Info, "request.submit", "ServiceRequest", request.Number,
+                new { category = category.ServiceCode, zoneId = request.ZoneId, anonymous = actor.UserId is null, photos = photos.Select(p => p.Sha256) }));
+            outcomes[i] = new SubmitReceipt(request.Number, trackingCode, request.ResponseDueAt, request.ResolutionDueAt);
+        }
+        await AuditLog.AppendAllAsync(db, audit, now, ct);
         await db.SaveChangesAsync(ct);
-        request.AssignNumber(now.Year);
-        if (trackingCode is not null && request.ReporterEmail is { } contact)
-            await Notifications.Outbox.EnqueueAsync(db, now, Notifications.NotificationChannel.Email, Notifications.NotificationTexts.ReportReceived,
-                () => new Dictionary<string, string> { ["number"] = request.Number, ["code"] = trackingCode, ["link"] = $"/track?number={request.Number}&code={trackingCode}" },
-                recipientEmail: contact, requestNumber: request.Number, deduplicationKey: $"submitted:{request.Number}", ct: ct);
-        if (alsoInTransaction is not null) await alsoInTransaction(db, request);
-        await AuditLog.AppendAsync(db, actor.Info, "request.submit", "ServiceRequest", request.Number,
-            new { category = category.ServiceCode, zoneId, anonymous = actor.UserId is null, photos = photos.Value!.Select(p => p.Sha256) }, now, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-
-        events.Publish(new RequestChanged(request.Number, request.Status.Code()));
-        return new SubmitReceipt(request.Number, trackingCode, request.ResponseDueAt, request.ResolutionDueAt);
+        return outcomes;
     }
+
+    /// <summary>Tells open pages about a new request; after its transaction committed.</summary>
+    public void PublishSubmitted(SubmitReceipt receipt) => events.Publish(new RequestChanged(receipt.Number, RequestStatus.New.Code()));
 
     public async Task<Paged<RequestSummary>> ListAsync(RequestFilter filter, CancellationToken ct = default)
     {
