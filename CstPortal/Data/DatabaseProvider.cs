@@ -44,7 +44,7 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
         if (Provider == DatabaseProvider.PostgreSQL)
             options.UseNpgsql(ConnectionString);
         else
-            options.UseSqlite(ConnectionString);
+            options.UseSqlite(ConnectionString).AddInterceptors(SqliteBusyTimeout.Instance);
     }
 }
 
