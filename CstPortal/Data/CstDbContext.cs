@@ -280,6 +280,8 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasIndex(r => r.GridCell);
             e.HasIndex(r => r.ResolvedAt);
             e.HasIndex(r => r.ClosedAt);
+            // Duplicate candidates at submit: this category's open requests of a few cells, from the last month.
+            e.HasIndex(r => new { r.CategoryId, r.GridCell, r.Status, r.CreatedAt });
         });
         // The heat feed's per-cell summary of open requests, kept by triggers (Data/OpenRequestCellsSql.cs). No foreign
         // key: category 0 is "every category".

@@ -1062,6 +1062,8 @@ namespace CstPortal.Data.Migrations
 
                     b.HasIndex("ZoneId", "Status");
 
+                    b.HasIndex("CategoryId", "GridCell", "Status", "CreatedAt");
+
                     b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
 
                     b.ToTable("ServiceRequests", (string)null);

@@ -48,7 +48,6 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = await InBoxAsync(db, filter, box, now, ct);
-        var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(r => new
@@ -57,6 +56,8 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
                 r.Priority, r.ZoneId, r.ResolutionDueAt,
             })
             .ToListAsync(ct);
+        // A first page that is not full holds every match: the count needs no second query (street-level maps, mostly).
+        var total = page == 1 && rows.Count < pageSize ? rows.Count : await q.CountAsync(ct);
         var items = rows.Select(r => new GeoPoint(r.Number, r.Latitude, r.Longitude, r.ServiceCode, r.CategoryName, r.Status, r.CreatedAt,
             staff ? new StaffGeoFields(r.Priority, r.ZoneId, r.ResolutionDueAt, r.Status.IsOpen() && r.ResolutionDueAt < now) : null)).ToList();
         return new GeoPage(items, total, page, pageSize);

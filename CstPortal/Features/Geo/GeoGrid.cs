@@ -54,5 +54,20 @@ public static class GeoGrid
         return Expression.Lambda<Func<T, bool>>(body, cellOf.Parameters);
     }
 
+    /// <summary>
+    /// Every cell key of a small box (each row's columns), for an equality lookup on an index that starts with other
+    /// columns (e.g. category, cell, status); null when the box has more than <paramref name="max"/> cells.
+    /// </summary>
+    public static List<long>? CellsIn(double minLat, double minLng, double maxLat, double maxLng, int max)
+    {
+        long r0 = Row(minLat), r1 = Row(maxLat), c0 = Column(minLng), c1 = Column(maxLng);
+        if ((r1 - r0 + 1) * (c1 - c0 + 1) > max) return null;
+        var cells = new List<long>();
+        for (var row = r0; row <= r1; row++)
+            for (var column = c0; column <= c1; column++)
+                cells.Add((row << ColumnBits) | column);
+        return cells;
+    }
+
     private sealed record Bounds(long From, long To);
 }

@@ -28,6 +28,11 @@ namespace CstPortal.Data.Migrations
 
             // Hand-written (keep if this migration is regenerated): the triggers that keep the table exact, and the backfill.
             OpenRequestCellsSql.SqliteUp(migrationBuilder);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_CategoryId_GridCell_Status_CreatedAt",
+                table: "ServiceRequests",
+                columns: new[] { "CategoryId", "GridCell", "Status", "CreatedAt" });
         }
 
         /// <inheritdoc />
@@ -36,6 +41,10 @@ namespace CstPortal.Data.Migrations
             OpenRequestCellsSql.SqliteDown(migrationBuilder);
             migrationBuilder.DropTable(
                 name: "OpenRequestCells");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ServiceRequests_CategoryId_GridCell_Status_CreatedAt",
+                table: "ServiceRequests");
         }
     }
 }
