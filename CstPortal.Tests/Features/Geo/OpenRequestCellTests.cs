@@ -19,6 +19,10 @@ public class OpenRequestCellTests : IAsyncLifetime
     private static readonly BoundingBox Inner = new(DemoCityPlan.LngLines[0] + 0.0123, DemoCityPlan.LatLines[0] + 0.0111,
         DemoCityPlan.LngLines[^1] - 0.0177, DemoCityPlan.LatLines[^1] - 0.0133);
 
+    // South and west edges on grid-cell boundaries (1/1024 degree): those rows and columns count whole from the summary.
+    private static readonly BoundingBox OnCellEdges = new(Math.Floor((DemoCityPlan.LngLines[0] + 0.0123 + 180) * 1024) / 1024 - 180,
+        Math.Floor((DemoCityPlan.LatLines[0] + 0.0111 + 90) * 1024) / 1024 - 90, DemoCityPlan.LngLines[^1] - 0.0177, DemoCityPlan.LatLines[^1] - 0.0133);
+
     public async Task InitializeAsync()
     {
         _city = await TestCity.CreateAsync(this);
@@ -105,10 +109,10 @@ public class OpenRequestCellTests : IAsyncLifetime
             // A From before any request changes nothing in the answer but sends the feed to the requests themselves.
             var fromRequests = filter with { From = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc) };
             Assert.False(GeoFeedService.SummaryHolds(fromRequests, weight));
-            foreach (var zoom in new[] { 11, 13, 14 })
+            foreach (var (box, zoom) in new[] { (Inner, 11), (Inner, 13), (Inner, 14), (OnCellEdges, 13) })
             {
-                var summary = await geo.HeatAsync(filter, Inner, zoom, weight);
-                var scratch = await geo.HeatAsync(fromRequests, Inner, zoom, weight);
+                var summary = await geo.HeatAsync(filter, box, zoom, weight);
+                var scratch = await geo.HeatAsync(fromRequests, box, zoom, weight);
                 Assert.True(summary.Total > 0);
                 Assert.Equal(scratch.Total, summary.Total);
                 Assert.Equal(scratch.MaxWeight, summary.MaxWeight);

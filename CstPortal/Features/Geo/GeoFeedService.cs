@@ -150,8 +150,8 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
     }
 
     /// <summary>
-    /// The fine cells of the box from the summary. A cell wholly inside the box counts whole; a cell on the box's
-    /// edge (first or last row or column) may hold requests just outside it, so those few cells are counted from the
+    /// The fine cells of the box from the summary. A cell wholly inside the box counts whole; a cell the box's edge
+    /// cuts (first or last row or column) may hold requests just outside it, so those few cells are counted from the
     /// requests themselves with the exact position test. The answer equals <see cref="FineCellsAsync"/>'s.
     /// </summary>
     private static async Task<List<FineCell>> FineCellsFromSummaryAsync(CstDbContext db, AnalyticsFilter filter, BoundingBox box, HeatWeight weight,
@@ -164,13 +164,17 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
             .Select(c => new { c.GridCell, c.Count, c.SumLatitude, c.SumLongitude, c.PriorityWeight })
             .ToListAsync(ct);
         long r0 = GeoGrid.Row(box.MinLat), r1 = GeoGrid.Row(box.MaxLat), c0 = GeoGrid.Column(box.MinLng), c1 = GeoGrid.Column(box.MaxLng);
+        // An edge that lies on a cell boundary cuts no cell: every position beyond it falls in the next row or column
+        // (the cell functions are monotonic), so its row or column counts whole.
+        bool cutSouth = GeoGrid.Row(Math.BitDecrement(box.MinLat)) == r0, cutNorth = GeoGrid.Row(Math.BitIncrement(box.MaxLat)) == r1;
+        bool cutWest = GeoGrid.Column(Math.BitDecrement(box.MinLng)) == c0, cutEast = GeoGrid.Column(Math.BitIncrement(box.MaxLng)) == c1;
         var fine = new List<FineCell>(rows.Count);
         var edge = new List<long>();
         foreach (var r in rows)
         {
             long row = GeoGrid.RowOf(r.GridCell), column = GeoGrid.ColumnOf(r.GridCell);
             if (column < c0 || column > c1) continue; // a tall box's single key range also spans columns outside it
-            if (row == r0 || row == r1 || column == c0 || column == c1) edge.Add(r.GridCell);
+            if ((cutSouth && row == r0) || (cutNorth && row == r1) || (cutWest && column == c0) || (cutEast && column == c1)) edge.Add(r.GridCell);
             else fine.Add(new FineCell(r.GridCell, r.Count, r.SumLatitude, r.SumLongitude, weight == HeatWeight.Priority ? r.PriorityWeight : r.Count));
         }
         if (edge.Count > 0)
