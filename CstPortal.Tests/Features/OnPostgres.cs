@@ -17,6 +17,7 @@ public sealed class AuditChainTestsOnPostgres : Audit.AuditChainTests, IOnPostgr
 public sealed class MergeTestsOnPostgres : Duplicates.MergeTests, IOnPostgres;
 public sealed class MergedPhotoTestsOnPostgres : Duplicates.MergedPhotoTests, IOnPostgres;
 public sealed class GeoFeedServiceTestsOnPostgres : Geo.GeoFeedServiceTests, IOnPostgres;
+public sealed class OpenRequestCellTestsOnPostgres : Geo.OpenRequestCellTests, IOnPostgres;
 public sealed class NotificationDispatcherTestsOnPostgres : Notifications.NotificationDispatcherTests, IOnPostgres;
 public sealed class CitizenServiceTestsOnPostgres : Requests.CitizenServiceTests, IOnPostgres;
 public sealed class RequestServiceTestsOnPostgres : Requests.RequestServiceTests, IOnPostgres;

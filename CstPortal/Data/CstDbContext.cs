@@ -47,6 +47,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<EscalationRule> EscalationRules => Set<EscalationRule>();
     public DbSet<SlaEscalation> SlaEscalations => Set<SlaEscalation>();
     public DbSet<PerformanceEntry> PerformanceEntries => Set<PerformanceEntry>();
+    public DbSet<OpenRequestCell> OpenRequestCells => Set<OpenRequestCell>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -271,14 +272,27 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     /// ranges (GeoGrid) instead of a latitude strip; the open-request key (status, cell, position) answers the heat
     /// feed from the index alone; resolved/closed in a period are counted from their own time columns.
     /// </summary>
-    private static void ConfigurePerformanceIndexes(ModelBuilder b) =>
+    private static void ConfigurePerformanceIndexes(ModelBuilder b)
+    {
         b.Entity<ServiceRequest>(e =>
         {
             e.HasIndex(r => new { r.Status, r.GridCell, r.Latitude, r.Longitude });
             e.HasIndex(r => r.GridCell);
             e.HasIndex(r => r.ResolvedAt);
             e.HasIndex(r => r.ClosedAt);
+            // Duplicate candidates at submit: this category's open requests of a few cells, from the last month.
+            e.HasIndex(r => new { r.CategoryId, r.GridCell, r.Status, r.CreatedAt });
         });
+        // The heat feed's per-cell summary of open requests, kept by triggers (Data/OpenRequestCellsSql.cs). No foreign
+        // key: category 0 is "every category".
+        b.Entity<OpenRequestCell>(e =>
+        {
+            e.ToTable("OpenRequestCells");
+            e.HasKey(c => new { c.CategoryId, c.GridCell });
+            e.Property(c => c.CategoryId).ValueGeneratedNever();
+            e.Property(c => c.GridCell).ValueGeneratedNever();
+        });
+    }
 
     private static void ConfigureNotifications(ModelBuilder b) =>
         b.Entity<OutboxMessage>(e =>

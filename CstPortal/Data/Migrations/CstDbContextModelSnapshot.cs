@@ -318,6 +318,31 @@ namespace CstPortal.Data.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Geo.OpenRequestCell", b =>
+                {
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GridCell")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PriorityWeight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SumLatitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("SumLongitude")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("CategoryId", "GridCell");
+
+                    b.ToTable("OpenRequestCells", (string)null);
+                });
+
             modelBuilder.Entity("CstPortal.Features.Geo.Zone", b =>
                 {
                     b.Property<int>("Id")
@@ -1036,6 +1061,8 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("Status", "ResponseDueAt");
 
                     b.HasIndex("ZoneId", "Status");
+
+                    b.HasIndex("CategoryId", "GridCell", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
 

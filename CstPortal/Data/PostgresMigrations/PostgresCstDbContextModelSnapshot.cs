@@ -333,6 +333,31 @@ namespace CstPortal.Data.PostgresMigrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Geo.OpenRequestCell", b =>
+                {
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("GridCell")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PriorityWeight")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("SumLatitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("SumLongitude")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("CategoryId", "GridCell");
+
+                    b.ToTable("OpenRequestCells", (string)null);
+                });
+
             modelBuilder.Entity("CstPortal.Features.Geo.Zone", b =>
                 {
                     b.Property<int>("Id")
@@ -1083,6 +1108,8 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex("Status", "ResponseDueAt");
 
                     b.HasIndex("ZoneId", "Status");
+
+                    b.HasIndex("CategoryId", "GridCell", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
 

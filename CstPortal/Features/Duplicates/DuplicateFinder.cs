@@ -1,15 +1,20 @@
 using CstPortal.Data;
+using CstPortal.Features.Geo;
 using CstPortal.Features.Workflow;
 using Microsoft.EntityFrameworkCore;
 
 namespace CstPortal.Features.Duplicates;
 
 /// <summary>
-/// Finds open requests that may be the same problem: a bounding-box query on indexed columns (or, on PostgreSQL with
-/// PostGIS, a distance query on the GiST-indexed geography column), then the pure scoring.
+/// Finds open requests that may be the same problem: a bounding-box query that seeks the (category, grid cell, status,
+/// created) index cell by cell (or, on PostgreSQL with PostGIS, a distance query on the GiST-indexed geography column),
+/// then the pure scoring.
 /// </summary>
 public sealed class DuplicateFinder(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock)
 {
+    /// <summary>A radius whose box spans more grid cells than this (over about 1 km) searches by position alone.</summary>
+    private const int MaxCells = 256;
+
     public async Task<IReadOnlyList<DuplicateScoring.Match>> FindAsync(int categoryId, double latitude, double longitude,
         string? description, string? excludeNumber = null, CancellationToken ct = default)
     {
@@ -32,6 +37,10 @@ public sealed class DuplicateFinder(IDbContextFactory<CstDbContext> dbFactory, T
         }
         else
         {
+            // The box's few grid cells, so the index narrows to this category's open requests of these cells; without
+            // them the database would read every request of the category from the last month.
+            if (GeoGrid.CellsIn(latitude - dLat, longitude - dLng, latitude + dLat, longitude + dLng, MaxCells) is { } cells)
+                nearby = nearby.Where(r => cells.Contains(r.GridCell));
             nearby = nearby.Where(r => r.Latitude >= latitude - dLat && r.Latitude <= latitude + dLat
                                        && r.Longitude >= longitude - dLng && r.Longitude <= longitude + dLng);
         }

@@ -48,7 +48,6 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = await InBoxAsync(db, filter, box, now, ct);
-        var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(r => new
@@ -57,6 +56,8 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
                 r.Priority, r.ZoneId, r.ResolutionDueAt,
             })
             .ToListAsync(ct);
+        // A first page that is not full holds every match: the count needs no second query (street-level maps, mostly).
+        var total = page == 1 && rows.Count < pageSize ? rows.Count : await q.CountAsync(ct);
         var items = rows.Select(r => new GeoPoint(r.Number, r.Latitude, r.Longitude, r.ServiceCode, r.CategoryName, r.Status, r.CreatedAt,
             staff ? new StaffGeoFields(r.Priority, r.ZoneId, r.ResolutionDueAt, r.Status.IsOpen() && r.ResolutionDueAt < now) : null)).ToList();
         return new GeoPage(items, total, page, pageSize);
@@ -86,31 +87,23 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
 
     /// <summary>
     /// Requests in the box grouped into grid cells sized for the zoom. When a heat cell spans at least two cells of
-    /// the fixed <see cref="GeoGrid"/>, the database groups by the stored, indexed grid key (sums, not means, so the
-    /// merge is exact) and the fine cells merge into heat cells here, each by its centre; closer in, it groups by
-    /// position arithmetic over the few requests in view.
+    /// the fixed <see cref="GeoGrid"/>, the fine cells (sums, not means, so the merge is exact) merge into heat cells
+    /// here, each by its centre. The fine cells come from the <see cref="OpenRequestCell"/> summary when the filter is
+    /// one it holds (open requests, any or one category, count or priority weight), else from a query grouped by the
+    /// stored, indexed grid key. Closer in, the database groups by position arithmetic over the few requests in view.
     /// </summary>
     public async Task<HeatGrid> HeatAsync(AnalyticsFilter filter, BoundingBox box, int zoom, HeatWeight weight, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         zoom = Math.Clamp(zoom, 0, MaxZoom);
         var cell = CellDegrees(zoom);
-        var day1 = now.AddDays(-1);
-        var day7 = now.AddDays(-7);
-        var day30 = now.AddDays(-30);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = await InBoxAsync(db, filter, box, now, ct);
         List<HeatCell> cells;
         if (cell * GeoGrid.CellsPerDegree >= 2)
         {
-            var fine = weight switch
-            {
-                HeatWeight.Priority => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude),
-                    g.Sum(r => r.Priority == Priority.P1 ? 4.0 : r.Priority == Priority.P2 ? 3.0 : r.Priority == Priority.P3 ? 2.0 : 1.0))).ToListAsync(ct),
-                HeatWeight.Age => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude),
-                    g.Sum(r => r.CreatedAt < day30 ? 4.0 : r.CreatedAt < day7 ? 3.0 : r.CreatedAt < day1 ? 2.0 : 1.0))).ToListAsync(ct),
-                _ => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude), g.Count())).ToListAsync(ct),
-            };
+            var fine = SummaryHolds(filter, weight)
+                ? await FineCellsFromSummaryAsync(db, filter, box, weight, now, ct)
+                : await FineCellsAsync(await InBoxAsync(db, filter, box, now, ct), weight, now, ct);
             cells = fine
                 .GroupBy(f => { var (lat, lng) = GeoGrid.Centre(f.Cell); return (X: Math.Floor((lng + 180) / cell), Y: Math.Floor((lat + 90) / cell)); })
                 .Select(g => { var n = g.Sum(f => f.Count); return new HeatCell(g.Sum(f => f.SumLat) / n, g.Sum(f => f.SumLng) / n, n, g.Sum(f => f.Weight)); })
@@ -118,6 +111,8 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
         }
         else
         {
+            var (day1, day7, day30) = (now.AddDays(-1), now.AddDays(-7), now.AddDays(-30));
+            var q = await InBoxAsync(db, filter, box, now, ct);
             var grouped = q.GroupBy(r => new { X = Math.Floor((r.Longitude + 180) / cell), Y = Math.Floor((r.Latitude + 90) / cell) });
             cells = weight switch
             {
@@ -129,6 +124,68 @@ public sealed class GeoFeedService(IDbContextFactory<CstDbContext> dbFactory, Ti
             };
         }
         return new HeatGrid(zoom, cell, cells, cells.Sum(c => c.Count), cells.Count == 0 ? 0 : cells.Max(c => c.Weight));
+    }
+
+    /// <summary>
+    /// True when <see cref="OpenRequestCell"/> holds the answer: exactly the open requests, of every category or one,
+    /// weighted by count or priority (age changes with the clock; the other filters are not kept per cell).
+    /// </summary>
+    public static bool SummaryHolds(AnalyticsFilter f, HeatWeight weight) =>
+        weight is HeatWeight.Count or HeatWeight.Priority
+        && f is { From: null, To: null, ZoneId: null, TeamId: null, Priority: null, OverdueOnly: false, MinAgeDays: null or <= 0 }
+        && f.Statuses is { } statuses && statuses.ToHashSet().SetEquals(RequestStatusExtensions.OpenStatuses);
+
+    /// <summary>The requests of the box grouped by grid cell, with sums so cells merge exactly.</summary>
+    private static async Task<List<FineCell>> FineCellsAsync(IQueryable<ServiceRequest> q, HeatWeight weight, DateTime now, CancellationToken ct)
+    {
+        var (day1, day7, day30) = (now.AddDays(-1), now.AddDays(-7), now.AddDays(-30));
+        return weight switch
+        {
+            HeatWeight.Priority => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude),
+                g.Sum(r => r.Priority == Priority.P1 ? 4.0 : r.Priority == Priority.P2 ? 3.0 : r.Priority == Priority.P3 ? 2.0 : 1.0))).ToListAsync(ct),
+            HeatWeight.Age => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude),
+                g.Sum(r => r.CreatedAt < day30 ? 4.0 : r.CreatedAt < day7 ? 3.0 : r.CreatedAt < day1 ? 2.0 : 1.0))).ToListAsync(ct),
+            _ => await q.GroupBy(r => r.GridCell).Select(g => new FineCell(g.Key, g.Count(), g.Sum(r => r.Latitude), g.Sum(r => r.Longitude), g.Count())).ToListAsync(ct),
+        };
+    }
+
+    /// <summary>
+    /// The fine cells of the box from the summary. A cell wholly inside the box counts whole; a cell the box's edge
+    /// cuts (first or last row or column) may hold requests just outside it, so those few cells are counted from the
+    /// requests themselves with the exact position test. The answer equals <see cref="FineCellsAsync"/>'s.
+    /// </summary>
+    private static async Task<List<FineCell>> FineCellsFromSummaryAsync(CstDbContext db, AnalyticsFilter filter, BoundingBox box, HeatWeight weight,
+        DateTime now, CancellationToken ct)
+    {
+        var category = filter.CategoryId ?? OpenRequestCell.AllCategories;
+        var rows = await db.OpenRequestCells.AsNoTracking()
+            .Where(c => c.CategoryId == category && c.Count > 0)
+            .Where(GeoGrid.Covering<OpenRequestCell>(c => c.GridCell, box.MinLat, box.MinLng, box.MaxLat, box.MaxLng))
+            .Select(c => new { c.GridCell, c.Count, c.SumLatitude, c.SumLongitude, c.PriorityWeight })
+            .ToListAsync(ct);
+        long r0 = GeoGrid.Row(box.MinLat), r1 = GeoGrid.Row(box.MaxLat), c0 = GeoGrid.Column(box.MinLng), c1 = GeoGrid.Column(box.MaxLng);
+        // An edge that lies on a cell boundary cuts no cell: every position beyond it falls in the next row or column
+        // (the cell functions are monotonic), so its row or column counts whole.
+        bool cutSouth = GeoGrid.Row(Math.BitDecrement(box.MinLat)) == r0, cutNorth = GeoGrid.Row(Math.BitIncrement(box.MaxLat)) == r1;
+        bool cutWest = GeoGrid.Column(Math.BitDecrement(box.MinLng)) == c0, cutEast = GeoGrid.Column(Math.BitIncrement(box.MaxLng)) == c1;
+        var fine = new List<FineCell>(rows.Count);
+        var edge = new List<long>();
+        foreach (var r in rows)
+        {
+            long row = GeoGrid.RowOf(r.GridCell), column = GeoGrid.ColumnOf(r.GridCell);
+            if (column < c0 || column > c1) continue; // a tall box's single key range also spans columns outside it
+            if ((cutSouth && row == r0) || (cutNorth && row == r1) || (cutWest && column == c0) || (cutEast && column == c1)) edge.Add(r.GridCell);
+            else fine.Add(new FineCell(r.GridCell, r.Count, r.SumLatitude, r.SumLongitude, weight == HeatWeight.Priority ? r.PriorityWeight : r.Count));
+        }
+        if (edge.Count > 0)
+        {
+            var (minLat, minLng, maxLat, maxLng) = (box.MinLat, box.MinLng, box.MaxLat, box.MaxLng);
+            var exact = db.Requests.AsNoTracking().Apply(filter, now)
+                .Where(r => edge.Contains(r.GridCell))
+                .Where(r => r.Latitude >= minLat && r.Latitude <= maxLat && r.Longitude >= minLng && r.Longitude <= maxLng);
+            fine.AddRange(await FineCellsAsync(exact, weight, now, ct));
+        }
+        return fine;
     }
 
     /// <summary>

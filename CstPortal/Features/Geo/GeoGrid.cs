@@ -31,11 +31,14 @@ public static class GeoGrid
     /// A predicate on <see cref="ServiceRequest.GridCell"/> that holds for every request inside the box (and some
     /// just outside it): one key range per grid row. Callers keep the exact latitude/longitude test.
     /// </summary>
-    public static Expression<Func<ServiceRequest, bool>> Covering(double minLat, double minLng, double maxLat, double maxLng)
+    public static Expression<Func<ServiceRequest, bool>> Covering(double minLat, double minLng, double maxLat, double maxLng) =>
+        Covering<ServiceRequest>(r => r.GridCell, minLat, minLng, maxLat, maxLng);
+
+    /// <summary>The same predicate over any row that carries a grid cell key (e.g. <see cref="OpenRequestCell"/>).</summary>
+    public static Expression<Func<T, bool>> Covering<T>(Expression<Func<T, long>> cellOf, double minLat, double minLng, double maxLat, double maxLng)
     {
         long r0 = Row(minLat), r1 = Row(maxLat), c0 = Column(minLng), c1 = Column(maxLng);
-        var r = Expression.Parameter(typeof(ServiceRequest), "r");
-        var cell = Expression.Property(r, nameof(ServiceRequest.GridCell));
+        var cell = cellOf.Body;
         Expression Range(long from, long to)
         {
             // Captured values, so EF sends parameters and reuses the plan.
@@ -48,7 +51,22 @@ public static class GeoGrid
         Expression body = r1 - r0 + 1 > MaxRanges
             ? Range((r0 << ColumnBits) | c0, (r1 << ColumnBits) | c1)
             : Enumerable.Range(0, (int)(r1 - r0 + 1)).Select(i => Range(((r0 + i) << ColumnBits) | c0, ((r0 + i) << ColumnBits) | c1)).Aggregate(Expression.OrElse);
-        return Expression.Lambda<Func<ServiceRequest, bool>>(body, r);
+        return Expression.Lambda<Func<T, bool>>(body, cellOf.Parameters);
+    }
+
+    /// <summary>
+    /// Every cell key of a small box (each row's columns), for an equality lookup on an index that starts with other
+    /// columns (e.g. category, cell, status); null when the box has more than <paramref name="max"/> cells.
+    /// </summary>
+    public static List<long>? CellsIn(double minLat, double minLng, double maxLat, double maxLng, int max)
+    {
+        long r0 = Row(minLat), r1 = Row(maxLat), c0 = Column(minLng), c1 = Column(maxLng);
+        if ((r1 - r0 + 1) * (c1 - c0 + 1) > max) return null;
+        var cells = new List<long>();
+        for (var row = r0; row <= r1; row++)
+            for (var column = c0; column <= c1; column++)
+                cells.Add((row << ColumnBits) | column);
+        return cells;
     }
 
     private sealed record Bounds(long From, long To);

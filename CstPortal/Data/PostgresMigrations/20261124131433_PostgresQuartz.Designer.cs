@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CstPortal.Data.PostgresMigrations
 {
     [DbContext(typeof(PostgresCstDbContext))]
-    [Migration("20261124081531_PostgresQuartz")]
+    [Migration("20261124131433_PostgresQuartz")]
     partial class PostgresQuartz
     {
         /// <inheritdoc />
@@ -334,6 +334,31 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex("EntityType", "EntityId");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Geo.OpenRequestCell", b =>
+                {
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("GridCell")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PriorityWeight")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("SumLatitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("SumLongitude")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("CategoryId", "GridCell");
+
+                    b.ToTable("OpenRequestCells", (string)null);
                 });
 
             modelBuilder.Entity("CstPortal.Features.Geo.Zone", b =>
@@ -1086,6 +1111,8 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex("Status", "ResponseDueAt");
 
                     b.HasIndex("ZoneId", "Status");
+
+                    b.HasIndex("CategoryId", "GridCell", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
 

@@ -130,6 +130,22 @@ namespace CstPortal.Data.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "OpenRequestCells",
+                columns: table => new
+                {
+                    CategoryId = table.Column<int>(type: "integer", nullable: false),
+                    GridCell = table.Column<long>(type: "bigint", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false),
+                    SumLatitude = table.Column<double>(type: "double precision", nullable: false),
+                    SumLongitude = table.Column<double>(type: "double precision", nullable: false),
+                    PriorityWeight = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpenRequestCells", x => new { x.CategoryId, x.GridCell });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutboxMessages",
                 columns: table => new
                 {
@@ -1167,6 +1183,11 @@ namespace CstPortal.Data.PostgresMigrations
                 columns: new[] { "CategoryId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_CategoryId_GridCell_Status_CreatedAt",
+                table: "ServiceRequests",
+                columns: new[] { "CategoryId", "GridCell", "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_ClosedAt",
                 table: "ServiceRequests",
                 column: "ClosedAt");
@@ -1318,6 +1339,9 @@ namespace CstPortal.Data.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "Open311Submissions");
+
+            migrationBuilder.DropTable(
+                name: "OpenRequestCells");
 
             migrationBuilder.DropTable(
                 name: "OutboxMessages");
