@@ -12,6 +12,7 @@ namespace CstPortal.Data;
 /// <item>PostGIS, when the server has it: a geography point computed from Latitude/Longitude by PostgreSQL itself
 /// (a stored generated column, so the EF model and the SQLite schema stay the same) with a GiST index, used by
 /// <see cref="SpatialQueries"/>. Without PostGIS (not installed, or no right to create it) the plain columns serve.</item>
+/// <item>The KPI summary's triggers and backfill (<see cref="KpiSummarySql"/>).</item>
 /// </list>
 /// </summary>
 public static class PostgresSchemaSql
@@ -56,10 +57,12 @@ public static class PostgresSchemaSql
               END IF;
             END $$;
             """);
+        KpiSummarySql.PostgresUp(m);
     }
 
     public static void Down(MigrationBuilder m)
     {
+        KpiSummarySql.PostgresDown(m);
         m.Sql($"""ALTER TABLE "ServiceRequests" DROP COLUMN IF EXISTS "{LocationColumn}";""");
         foreach (var table in AppendOnlyTables)
         {
