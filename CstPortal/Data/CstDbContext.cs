@@ -101,6 +101,9 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             // The KPI report counts targets still pending in its period live (they depend on the clock): small partial indexes find them.
             e.HasIndex(r => r.CreatedAt, "IX_ServiceRequests_CreatedAt_Untriaged").HasFilter("\"TriagedAt\" IS NULL");
             e.HasIndex(r => r.CreatedAt, "IX_ServiceRequests_CreatedAt_Unresolved").HasFilter("\"ResolvedAt\" IS NULL");
+            // The report's breach list: requests resolved after their resolution target (a fixed fact, unlike an open overdue one).
+            e.HasIndex(r => new { r.CreatedAt, r.ResolutionDueAt }, "IX_ServiceRequests_CreatedAt_ResolvedLate")
+                .HasFilter("\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
         });
         b.Entity<StatusChange>(e =>
         {
@@ -292,7 +295,9 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
         {
             e.HasIndex(r => new { r.Status, r.GridCell, r.Latitude, r.Longitude });
             e.HasIndex(r => r.GridCell);
-            e.HasIndex(r => r.ResolvedAt);
+            // Only resolved requests: a range on ResolvedAt still uses it, and "ResolvedAt IS NULL" (the KPI report's
+            // pending targets) goes to the small partial index on CreatedAt instead of every unresolved row.
+            e.HasIndex(r => r.ResolvedAt).HasFilter("\"ResolvedAt\" IS NOT NULL");
             e.HasIndex(r => r.ClosedAt);
         });
 

@@ -1091,7 +1091,8 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("ResolvedAt");
+                    b.HasIndex("ResolvedAt")
+                        .HasFilter("\"ResolvedAt\" IS NOT NULL");
 
                     b.HasIndex("AssignedAgentId", "Status");
 
@@ -1108,6 +1109,9 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("ZoneId", "Status");
 
                     b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
+
+                    b.HasIndex(new[] { "CreatedAt", "ResolutionDueAt" }, "IX_ServiceRequests_CreatedAt_ResolvedLate")
+                        .HasFilter("\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
 
                     b.HasIndex(new[] { "CreatedAt" }, "IX_ServiceRequests_CreatedAt_Unresolved")
                         .HasFilter("\"ResolvedAt\" IS NULL");

@@ -286,20 +286,23 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
         public long Count { get; set; }
     }
 
+    /// <summary>What is open now by age, then the overdue part: each from an index on (Status, CreatedAt) and (Status, ResolutionDueAt).</summary>
     private static async Task<BacklogAge> BacklogAsync(IQueryable<ServiceRequest> q, DateTime now, CancellationToken ct)
     {
         var open = RequestStatusExtensions.OpenStatuses.ToList();
         var d1 = now.AddDays(-1);
         var d7 = now.AddDays(-7);
         var d30 = now.AddDays(-30);
-        var row = await q.Where(r => open.Contains(r.Status)).GroupBy(r => 1).Select(g => new BacklogAge(
+        var openNow = q.Where(r => open.Contains(r.Status));
+        var row = await openNow.GroupBy(r => 1).Select(g => new BacklogAge(
             g.Count(),
             g.Count(r => r.CreatedAt > d1),
             g.Count(r => r.CreatedAt <= d1 && r.CreatedAt > d7),
             g.Count(r => r.CreatedAt <= d7 && r.CreatedAt > d30),
             g.Count(r => r.CreatedAt <= d30),
-            g.Count(r => r.ResolutionDueAt != null && r.ResolutionDueAt < now))).FirstOrDefaultAsync(ct);
-        return row ?? new BacklogAge(0, 0, 0, 0, 0, 0);
+            0)).FirstOrDefaultAsync(ct);
+        if (row is null) return new BacklogAge(0, 0, 0, 0, 0, 0);
+        return row with { Overdue = await openNow.CountAsync(r => r.ResolutionDueAt != null && r.ResolutionDueAt < now, ct) };
     }
 
     /// <summary>Met and evaluated counts per group, in one GROUP BY.</summary>
@@ -389,16 +392,25 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
         return points;
     }
 
+    /// <summary>
+    /// The first resolution breaches by due time: resolved late (a partial index holds exactly those) and still open past
+    /// due (a partial index holds the unresolved), each sorted and cut in the database, then merged.
+    /// </summary>
     private static async Task<IReadOnlyList<Breach>> BreachesAsync(IQueryable<ServiceRequest> cohort, Names names, DateTime now, CancellationToken ct)
     {
-        var rows = await cohort
-            .Where(r => r.CloseReason == null && r.ResolutionDueAt != null
-                && ((r.ResolvedAt != null && r.ResolvedAt > r.ResolutionDueAt) || (r.ResolvedAt == null && r.ResolutionDueAt < now)))
-            .OrderBy(r => r.ResolutionDueAt).Take(MaxBreaches)
-            .Select(r => new { r.Number, r.CategoryId, r.ZoneId, r.Priority, Due = r.ResolutionDueAt!.Value, r.ResolvedAt })
+        var late = await cohort
+            .Where(r => r.CloseReason == null && r.ResolvedAt > r.ResolutionDueAt && r.ResolutionDueAt != null && r.ResolvedAt != null)
+            .OrderBy(r => r.ResolutionDueAt).ThenBy(r => r.Id).Take(MaxBreaches)
+            .Select(r => new { r.Id, r.Number, r.CategoryId, r.ZoneId, r.Priority, Due = r.ResolutionDueAt!.Value, r.ResolvedAt })
             .ToListAsync(ct);
-        return rows.Select(r => new Breach(r.Number, names.Categories.GetValueOrDefault(r.CategoryId, "—"), names.Zones.GetValueOrDefault(r.ZoneId, "—"),
-            r.Priority, "Resolution", r.Due, r.ResolvedAt, Math.Round(((r.ResolvedAt ?? now) - r.Due).TotalHours, 1))).ToList();
+        var overdue = await cohort
+            .Where(r => r.ResolvedAt == null && r.CloseReason == null && r.ResolutionDueAt != null && r.ResolutionDueAt < now)
+            .OrderBy(r => r.ResolutionDueAt).ThenBy(r => r.Id).Take(MaxBreaches)
+            .Select(r => new { r.Id, r.Number, r.CategoryId, r.ZoneId, r.Priority, Due = r.ResolutionDueAt!.Value, r.ResolvedAt })
+            .ToListAsync(ct);
+        return late.Concat(overdue).OrderBy(r => r.Due).ThenBy(r => r.Id).Take(MaxBreaches)
+            .Select(r => new Breach(r.Number, names.Categories.GetValueOrDefault(r.CategoryId, "—"), names.Zones.GetValueOrDefault(r.ZoneId, "—"),
+                r.Priority, "Resolution", r.Due, r.ResolvedAt, Math.Round(((r.ResolvedAt ?? now) - r.Due).TotalHours, 1))).ToList();
     }
 
     /// <summary>Choices for the dashboard's filters.</summary>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CstPortal.Data.Migrations
 {
     [DbContext(typeof(CstDbContext))]
-    [Migration("20261124124602_KpiSummary")]
+    [Migration("20261124130209_KpiSummary")]
     partial class KpiSummary
     {
         /// <inheritdoc />
@@ -1094,7 +1094,8 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("ResolvedAt");
+                    b.HasIndex("ResolvedAt")
+                        .HasFilter("\"ResolvedAt\" IS NOT NULL");
 
                     b.HasIndex("AssignedAgentId", "Status");
 
@@ -1111,6 +1112,9 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("ZoneId", "Status");
 
                     b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
+
+                    b.HasIndex(new[] { "CreatedAt", "ResolutionDueAt" }, "IX_ServiceRequests_CreatedAt_ResolvedLate")
+                        .HasFilter("\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
 
                     b.HasIndex(new[] { "CreatedAt" }, "IX_ServiceRequests_CreatedAt_Unresolved")
                         .HasFilter("\"ResolvedAt\" IS NULL");

@@ -11,6 +11,10 @@ namespace CstPortal.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_ServiceRequests_ResolvedAt",
+                table: "ServiceRequests");
+
             migrationBuilder.CreateTable(
                 name: "KpiDays",
                 columns: table => new
@@ -50,6 +54,12 @@ namespace CstPortal.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_CreatedAt_ResolvedLate",
+                table: "ServiceRequests",
+                columns: new[] { "CreatedAt", "ResolutionDueAt" },
+                filter: "\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_CreatedAt_Unresolved",
                 table: "ServiceRequests",
                 column: "CreatedAt",
@@ -61,6 +71,12 @@ namespace CstPortal.Data.Migrations
                 column: "CreatedAt",
                 filter: "\"TriagedAt\" IS NULL");
 
+            migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_ResolvedAt",
+                table: "ServiceRequests",
+                column: "ResolvedAt",
+                filter: "\"ResolvedAt\" IS NOT NULL");
+
             // Triggers that keep the summary, then the backfill (Data/KpiSummarySql.cs).
             KpiSummarySql.SqliteUp(migrationBuilder);
         }
@@ -69,11 +85,16 @@ namespace CstPortal.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             KpiSummarySql.SqliteDown(migrationBuilder);
+
             migrationBuilder.DropTable(
                 name: "KpiDays");
 
             migrationBuilder.DropTable(
                 name: "KpiDurationBuckets");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ServiceRequests_CreatedAt_ResolvedLate",
+                table: "ServiceRequests");
 
             migrationBuilder.DropIndex(
                 name: "IX_ServiceRequests_CreatedAt_Unresolved",
@@ -82,6 +103,15 @@ namespace CstPortal.Data.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_ServiceRequests_CreatedAt_Untriaged",
                 table: "ServiceRequests");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ServiceRequests_ResolvedAt",
+                table: "ServiceRequests");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_ResolvedAt",
+                table: "ServiceRequests",
+                column: "ResolvedAt");
         }
     }
 }
