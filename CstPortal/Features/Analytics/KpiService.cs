@@ -205,8 +205,8 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
             [SlaDimension.Team] = Named(Rows(KpiDimension.Team), names.Teams),
             [SlaDimension.Priority] = Rows(KpiDimension.Priority).OrderBy(x => x.Key).Select(x => x.Row with { Name = ((Priority)x.Key).ToString() }).ToList(),
         };
-        double? Median(KpiMeasure m) => KpiBuckets.MedianHours(histogram.Where(x => x.Key.Item1 == m).OrderBy(x => x.Key.Item2).Select(x => (x.Key.Item2, x.Value)).ToList());
-        var medians = new Medians(Median(KpiMeasure.HoursToTriage), Median(KpiMeasure.HoursToAssign), Median(KpiMeasure.HoursToResolve));
+        Task<double?> Median(KpiMeasure m) => ExactMedianAsync(db, m, histogram.Where(x => x.Key.Item1 == m).OrderBy(x => x.Key.Item2).Select(x => (x.Key.Item2, x.Value)).ToList(), filter, ct);
+        var medians = new Medians(await Median(KpiMeasure.HoursToTriage), await Median(KpiMeasure.HoursToAssign), await Median(KpiMeasure.HoursToResolve));
 
         var backlog = await BacklogAsync(all, now, ct);
         var trend = await SummaryTrendAsync(db, all, filter, now, ct);
@@ -214,6 +214,30 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
         return new KpiReport(filter, now, total.Opened, total.Resolved, total.Closed, backlog, overall, byDimension, medians,
             total.Reopenable > 0 ? Math.Round(100.0 * total.Reopened / total.Reopenable, 1) : null,
             total.Ratings > 0 ? Math.Round((double)total.RatingStars / total.Ratings, 2) : null, total.Ratings, trend, breaches);
+    }
+
+    /// <summary>
+    /// The exact median of a duration over the period: the histogram tells which bucket holds each middle rank and its
+    /// offset there; the duration index returns that one value from the bucket's requests (the same value the
+    /// from-scratch report sorts the whole period for).
+    /// </summary>
+    private static async Task<double?> ExactMedianAsync(CstDbContext db, KpiMeasure measure, List<(long Bucket, long Count)> histogram, AnalyticsFilter period, CancellationToken ct)
+    {
+        var n = histogram.Sum(b => b.Count);
+        if (n <= 0) return null;
+        var postgres = db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+        var sql = Data.KpiSummarySql.ValueInBucketSql(postgres, (int)measure, period.From is not null, period.To is not null);
+        async Task<double> At(long rank)
+        {
+            var (bucket, offset) = KpiBuckets.Locate(histogram, rank) ?? throw new InvalidOperationException("The duration histogram is shorter than its count.");
+            var args = new List<object> { bucket / 60.0 - 0.001, (bucket + KpiBuckets.Width(bucket)) / 60.0 + 0.001, bucket, offset };
+            if (period.From is { } f) args.Add(f);
+            if (period.To is { } t) args.Add(t);
+            return await db.Database.SqlQueryRaw<double>(sql, args.ToArray()).FirstAsync(ct);
+        }
+        var low = await At((n - 1) / 2);
+        var high = n % 2 == 0 ? await At(n / 2) : low;
+        return Math.Round((low + high) / 2, 2);
     }
 
     /// <summary>Opened and resolved per day for the whole city: whole days from the summary, the edges from the requests.</summary>

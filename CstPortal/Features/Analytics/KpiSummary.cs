@@ -54,7 +54,8 @@ public sealed class KpiDurationBucket
 /// <summary>
 /// The duration buckets, the same as the SQL in Data/KpiSummarySql.cs: whole minutes under an hour, then 5 minutes
 /// under 10 hours, 30 minutes under 100 hours, 5 hours under 1,000 hours, 50 hours beyond; at most about 8 % of the
-/// value wide, so a median read from them (the middle of its bucket's share) is that close or closer.
+/// value wide. The histogram says which bucket holds the median and where in it; an index on the duration then gives
+/// the exact value from that bucket's requests (<see cref="Data.KpiSummarySql.ValueInBucketSql"/>).
 /// </summary>
 public static class KpiBuckets
 {
@@ -62,26 +63,16 @@ public static class KpiBuckets
 
     public static long Of(long minutes) => minutes < 60 ? minutes : minutes / Width(minutes) * Width(minutes);
 
-    /// <summary>The value at a 0-based rank, from (bucket, count) rows sorted by bucket: the middle of its slot in its bucket.</summary>
-    public static double? MinutesAtRank(IReadOnlyList<(long Bucket, long Count)> sorted, long rank)
+    /// <summary>The bucket holding a 0-based rank, from (bucket, count) rows sorted by bucket, and the rank's offset inside it.</summary>
+    public static (long Bucket, long Offset)? Locate(IReadOnlyList<(long Bucket, long Count)> sorted, long rank)
     {
         long seen = 0;
         foreach (var (bucket, count) in sorted)
         {
             if (count <= 0) continue;
-            if (rank < seen + count) return bucket + (rank - seen + 0.5) / count * Width(bucket);
+            if (rank < seen + count) return (bucket, rank - seen);
             seen += count;
         }
         return null;
-    }
-
-    /// <summary>The median in hours (rounded as the report shows it), or null when there is nothing to measure.</summary>
-    public static double? MedianHours(IReadOnlyList<(long Bucket, long Count)> sorted)
-    {
-        var n = sorted.Sum(b => Math.Max(0, b.Count));
-        if (n == 0) return null;
-        var low = MinutesAtRank(sorted, (n - 1) / 2)!.Value;
-        var high = MinutesAtRank(sorted, n / 2)!.Value;
-        return Math.Round((low + high) / 2 / 60.0, 2);
     }
 }
