@@ -463,11 +463,11 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
 
     private static async Task<Names> NamesAsync(CstDbContext db, CancellationToken ct)
     {
-        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var teams = await db.Teams.AsNoTracking().Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         teams[0] = "Unassigned";
         return new Names(
-            await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, ct),
-            await db.Zones.AsNoTracking().ToDictionaryAsync(z => z.Id, z => z.Name, ct),
+            await db.Categories.AsNoTracking().Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct),
+            await db.Zones.AsNoTracking().Select(z => new { z.Id, z.Name }).ToDictionaryAsync(z => z.Id, z => z.Name, ct),
             teams);
     }
 }
