@@ -114,6 +114,44 @@ namespace CstPortal.Data.PostgresMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "KpiDays",
+                columns: table => new
+                {
+                    Day = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Dimension = table.Column<int>(type: "integer", maxLength: 32, nullable: false),
+                    Key = table.Column<int>(type: "integer", nullable: false),
+                    Opened = table.Column<int>(type: "integer", nullable: false),
+                    Resolved = table.Column<int>(type: "integer", nullable: false),
+                    Closed = table.Column<int>(type: "integer", nullable: false),
+                    ResponseMet = table.Column<int>(type: "integer", nullable: false),
+                    ResponseDone = table.Column<int>(type: "integer", nullable: false),
+                    ResolutionMet = table.Column<int>(type: "integer", nullable: false),
+                    ResolutionDone = table.Column<int>(type: "integer", nullable: false),
+                    Reopenable = table.Column<int>(type: "integer", nullable: false),
+                    Reopened = table.Column<int>(type: "integer", nullable: false),
+                    Ratings = table.Column<int>(type: "integer", nullable: false),
+                    RatingStars = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KpiDays", x => new { x.Day, x.Dimension, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "KpiDurationBuckets",
+                columns: table => new
+                {
+                    Day = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Measure = table.Column<int>(type: "integer", maxLength: 32, nullable: false),
+                    Bucket = table.Column<int>(type: "integer", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KpiDurationBuckets", x => new { x.Day, x.Measure, x.Bucket });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "NotificationTemplates",
                 columns: table => new
                 {
@@ -1177,6 +1215,24 @@ namespace CstPortal.Data.PostgresMigrations
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_CreatedAt_ResolvedLate",
+                table: "ServiceRequests",
+                columns: new[] { "CreatedAt", "ResolutionDueAt" },
+                filter: "\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_CreatedAt_Unresolved",
+                table: "ServiceRequests",
+                column: "CreatedAt",
+                filter: "\"ResolvedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_CreatedAt_Untriaged",
+                table: "ServiceRequests",
+                column: "CreatedAt",
+                filter: "\"TriagedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_GridCell",
                 table: "ServiceRequests",
                 column: "GridCell");
@@ -1200,7 +1256,8 @@ namespace CstPortal.Data.PostgresMigrations
             migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_ResolvedAt",
                 table: "ServiceRequests",
-                column: "ResolvedAt");
+                column: "ResolvedAt",
+                filter: "\"ResolvedAt\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_Status_CreatedAt",
@@ -1309,6 +1366,12 @@ namespace CstPortal.Data.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "InternalNotes");
+
+            migrationBuilder.DropTable(
+                name: "KpiDays");
+
+            migrationBuilder.DropTable(
+                name: "KpiDurationBuckets");
 
             migrationBuilder.DropTable(
                 name: "Milestones");
