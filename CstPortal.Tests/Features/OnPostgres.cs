@@ -10,6 +10,7 @@ namespace CstPortal.Tests.Features;
 public sealed class AdminServiceTestsOnPostgres : Admin.AdminServiceTests, IOnPostgres;
 public sealed class ExportTestsOnPostgres : Analytics.ExportTests, IOnPostgres;
 public sealed class KpiServiceTestsOnPostgres : Analytics.KpiServiceTests, IOnPostgres;
+public sealed class KpiSummaryTestsOnPostgres : Analytics.KpiSummaryTests, IOnPostgres;
 public sealed class ApiKeyServiceTestsOnPostgres : ApiKeys.ApiKeyServiceTests, IOnPostgres;
 public sealed class AutoAssignServiceTestsOnPostgres : Assignment.AutoAssignServiceTests, IOnPostgres;
 public sealed class StaffWorkServiceTestsOnPostgres : Assignment.StaffWorkServiceTests, IOnPostgres;

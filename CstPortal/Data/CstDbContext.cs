@@ -27,6 +27,8 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<Milestone> Milestones => Set<Milestone>();
     public DbSet<Evidence> Evidence => Set<Evidence>();
     public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<Features.Analytics.KpiDay> KpiDays => Set<Features.Analytics.KpiDay>();
+    public DbSet<Features.Analytics.KpiDurationBucket> KpiDurationBuckets => Set<Features.Analytics.KpiDurationBucket>();
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<CategoryQuestion> CategoryQuestions => Set<CategoryQuestion>();
     public DbSet<CategoryTranslation> CategoryTranslations => Set<CategoryTranslation>();
@@ -97,6 +99,12 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasIndex(r => new { r.AssignedAgentId, r.Status });
             e.HasIndex(r => new { r.ReporterUserId, r.CreatedAt });
             e.HasIndex(r => r.CreatedAt);
+            // The KPI report counts targets still pending in its period live (they depend on the clock): small partial indexes find them.
+            e.HasIndex(r => r.CreatedAt, "IX_ServiceRequests_CreatedAt_Untriaged").HasFilter("\"TriagedAt\" IS NULL");
+            e.HasIndex(r => r.CreatedAt, "IX_ServiceRequests_CreatedAt_Unresolved").HasFilter("\"ResolvedAt\" IS NULL");
+            // The report's breach list: requests resolved after their resolution target (a fixed fact, unlike an open overdue one).
+            e.HasIndex(r => new { r.CreatedAt, r.ResolutionDueAt }, "IX_ServiceRequests_CreatedAt_ResolvedLate")
+                .HasFilter("\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
         });
         b.Entity<StatusChange>(e =>
         {
@@ -114,6 +122,17 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
         b.Entity<InternalNote>(e => { e.Property(c => c.Text).HasMaxLength(4000); e.Property(c => c.AuthorName).HasMaxLength(200); });
         b.Entity<Evidence>(e => { e.Property(v => v.Sha256).HasMaxLength(64); e.Property(v => v.ContentType).HasMaxLength(64); e.Property(v => v.Stage).HasMaxLength(16); });
         b.Entity<Rating>(e => e.Property(r => r.Text).HasMaxLength(2000));
+        // The KPI summary, kept by triggers (Data/KpiSummarySql.cs), which write the enums as numbers.
+        b.Entity<Features.Analytics.KpiDay>(e =>
+        {
+            e.HasKey(d => new { d.Day, d.Dimension, d.Key });
+            e.Property(d => d.Dimension).HasConversion<int>();
+        });
+        b.Entity<Features.Analytics.KpiDurationBucket>(e =>
+        {
+            e.HasKey(d => new { d.Day, d.Measure, d.Bucket });
+            e.Property(d => d.Measure).HasConversion<int>();
+        });
 
         b.Entity<Category>(e =>
         {
@@ -278,7 +297,9 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
         {
             e.HasIndex(r => new { r.Status, r.GridCell, r.Latitude, r.Longitude });
             e.HasIndex(r => r.GridCell);
-            e.HasIndex(r => r.ResolvedAt);
+            // Only resolved requests: a range on ResolvedAt still uses it, and "ResolvedAt IS NULL" (the KPI report's
+            // pending targets) goes to the small partial index on CreatedAt instead of every unresolved row.
+            e.HasIndex(r => r.ResolvedAt).HasFilter("\"ResolvedAt\" IS NOT NULL");
             e.HasIndex(r => r.ClosedAt);
             // Duplicate candidates at submit: this category's open requests of a few cells, from the last month.
             e.HasIndex(r => new { r.CategoryId, r.GridCell, r.Status, r.CreatedAt });

@@ -13,6 +13,7 @@ namespace CstPortal.Data;
 /// (a stored generated column, so the EF model and the SQLite schema stay the same) with a GiST index, used by
 /// <see cref="SpatialQueries"/>. Without PostGIS (not installed, or no right to create it) the plain columns serve.</item>
 /// <item>The heat feed's summary of open requests per grid cell, kept by a trigger (<see cref="OpenRequestCellsSql"/>).</item>
+/// <item>The KPI summary's triggers and backfill (<see cref="KpiSummarySql"/>).</item>
 /// </list>
 /// </summary>
 public static class PostgresSchemaSql
@@ -58,11 +59,13 @@ public static class PostgresSchemaSql
             END $$;
             """);
         OpenRequestCellsSql.PostgresUp(m);
+        KpiSummarySql.PostgresUp(m);
     }
 
     public static void Down(MigrationBuilder m)
     {
         OpenRequestCellsSql.PostgresDown(m);
+        KpiSummarySql.PostgresDown(m);
         m.Sql($"""ALTER TABLE "ServiceRequests" DROP COLUMN IF EXISTS "{LocationColumn}";""");
         foreach (var table in AppendOnlyTables)
         {

@@ -91,6 +91,76 @@ namespace CstPortal.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Analytics.KpiDay", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Dimension")
+                        .HasMaxLength(32)
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Key")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Closed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Opened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RatingStars")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ratings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reopenable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResponseDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResponseMet")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Dimension", "Key");
+
+                    b.ToTable("KpiDays");
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Analytics.KpiDurationBucket", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Measure")
+                        .HasMaxLength(32)
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Measure", "Bucket");
+
+                    b.ToTable("KpiDurationBuckets");
+                });
+
             modelBuilder.Entity("CstPortal.Features.ApiKeys.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1046,7 +1116,8 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("ResolvedAt");
+                    b.HasIndex("ResolvedAt")
+                        .HasFilter("\"ResolvedAt\" IS NOT NULL");
 
                     b.HasIndex("AssignedAgentId", "Status");
 
@@ -1065,6 +1136,15 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("CategoryId", "GridCell", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
+
+                    b.HasIndex(new[] { "CreatedAt", "ResolutionDueAt" }, "IX_ServiceRequests_CreatedAt_ResolvedLate")
+                        .HasFilter("\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "IX_ServiceRequests_CreatedAt_Unresolved")
+                        .HasFilter("\"ResolvedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "IX_ServiceRequests_CreatedAt_Untriaged")
+                        .HasFilter("\"TriagedAt\" IS NULL");
 
                     b.ToTable("ServiceRequests", (string)null);
                 });

@@ -96,6 +96,76 @@ namespace CstPortal.Data.PostgresMigrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("CstPortal.Features.Analytics.KpiDay", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Dimension")
+                        .HasMaxLength(32)
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Key")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Closed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Opened")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RatingStars")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ratings")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reopenable")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResolutionDone")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResolutionMet")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Resolved")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResponseDone")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ResponseMet")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "Dimension", "Key");
+
+                    b.ToTable("KpiDays");
+                });
+
+            modelBuilder.Entity("CstPortal.Features.Analytics.KpiDurationBucket", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Measure")
+                        .HasMaxLength(32)
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "Measure", "Bucket");
+
+                    b.ToTable("KpiDurationBuckets");
+                });
+
             modelBuilder.Entity("CstPortal.Features.ApiKeys.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1093,7 +1163,8 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("ResolvedAt");
+                    b.HasIndex("ResolvedAt")
+                        .HasFilter("\"ResolvedAt\" IS NOT NULL");
 
                     b.HasIndex("AssignedAgentId", "Status");
 
@@ -1112,6 +1183,15 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex("CategoryId", "GridCell", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "GridCell", "Latitude", "Longitude");
+
+                    b.HasIndex(new[] { "CreatedAt", "ResolutionDueAt" }, "IX_ServiceRequests_CreatedAt_ResolvedLate")
+                        .HasFilter("\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "IX_ServiceRequests_CreatedAt_Unresolved")
+                        .HasFilter("\"ResolvedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "IX_ServiceRequests_CreatedAt_Untriaged")
+                        .HasFilter("\"TriagedAt\" IS NULL");
 
                     b.ToTable("ServiceRequests", (string)null);
                 });

@@ -42,7 +42,16 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
 {
     public const int MaxBreaches = 100;
 
-    public async Task<KpiReport> ReportAsync(AnalyticsFilter filter, CancellationToken ct = default)
+    public async Task<KpiReport> ReportAsync(AnalyticsFilter filter, CancellationToken ct = default) =>
+        CanUseSummary(filter) ? await SummaryReportAsync(filter, ct) : await FromScratchReportAsync(filter, ct);
+
+    /// <summary>The summary holds the whole city per day; a filter on a dimension, a status or an age is computed from the requests.</summary>
+    public static bool CanUseSummary(AnalyticsFilter f) =>
+        f.CategoryId is null && f.ZoneId is null && f.TeamId is null && f.Priority is null
+        && f.Statuses is not { Count: > 0 } && !f.OverdueOnly && f.MinAgeDays is not > 0;
+
+    /// <summary>The report computed from the requests themselves (every filter; the oracle the summary is tested against).</summary>
+    public async Task<KpiReport> FromScratchReportAsync(AnalyticsFilter filter, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -97,20 +106,227 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
             rating is null ? null : Math.Round(rating.Average, 2), rating?.Count ?? 0, trend, breaches);
     }
 
+    /// <summary>
+    /// The unfiltered report from the daily summary (<see cref="KpiDay"/>, <see cref="KpiDurationBucket"/>, kept exact by
+    /// triggers): whole days of the period are read from it, the partial days at its edges from the requests. What
+    /// depends on the clock is counted live: targets still pending and past due, the backlog, the breaches.
+    /// Medians come from the duration histogram, to its bucket's precision (see <see cref="KpiBuckets"/>).
+    /// </summary>
+    private async Task<KpiReport> SummaryReportAsync(AnalyticsFilter filter, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var all = db.Requests.AsNoTracking();
+        var cohort = all.Apply(filter, now);
+        var period = DaySplit.Of(filter.From, filter.To);
+        var cells = new Dictionary<(KpiDimension, int), Cell>();
+        Cell At(KpiDimension d, int k) => cells.TryGetValue((d, k), out var c) ? c : cells[(d, k)] = new Cell();
+        var histogram = new Dictionary<(KpiMeasure, long), long>();
+
+        if (period.HasFullDays)
+        {
+            var days = db.KpiDays.AsNoTracking();
+            if (period.FullFrom is { } ff) days = days.Where(d => d.Day >= ff);
+            if (period.FullTo is { } ft) days = days.Where(d => d.Day < ft);
+            foreach (var g in await days.GroupBy(d => new { d.Dimension, d.Key }).Select(g => new
+            {
+                g.Key.Dimension, g.Key.Key,
+                Opened = g.Sum(x => x.Opened), Resolved = g.Sum(x => x.Resolved), Closed = g.Sum(x => x.Closed),
+                ResponseMet = g.Sum(x => x.ResponseMet), ResponseDone = g.Sum(x => x.ResponseDone),
+                ResolutionMet = g.Sum(x => x.ResolutionMet), ResolutionDone = g.Sum(x => x.ResolutionDone),
+                Reopenable = g.Sum(x => x.Reopenable), Reopened = g.Sum(x => x.Reopened),
+                Ratings = g.Sum(x => x.Ratings), RatingStars = g.Sum(x => x.RatingStars),
+            }).ToListAsync(ct))
+            {
+                var c = At(g.Dimension, g.Key);
+                c.Opened += g.Opened; c.Resolved += g.Resolved; c.Closed += g.Closed;
+                c.ResponseMet += g.ResponseMet; c.ResponseEvaluated += g.ResponseDone;
+                c.ResolutionMet += g.ResolutionMet; c.ResolutionEvaluated += g.ResolutionDone;
+                c.Reopenable += g.Reopenable; c.Reopened += g.Reopened; c.Ratings += g.Ratings; c.RatingStars += g.RatingStars;
+            }
+            var buckets = db.KpiDurationBuckets.AsNoTracking();
+            if (period.FullFrom is { } bf) buckets = buckets.Where(d => d.Day >= bf);
+            if (period.FullTo is { } bt) buckets = buckets.Where(d => d.Day < bt);
+            foreach (var b in await buckets.GroupBy(b => new { b.Measure, b.Bucket }).Select(g => new { g.Key.Measure, g.Key.Bucket, Count = g.Sum(x => x.Count) }).ToListAsync(ct))
+                histogram[(b.Measure, b.Bucket)] = histogram.GetValueOrDefault((b.Measure, b.Bucket)) + b.Count;
+        }
+
+        // The partial days at the edges, from the requests (a day or less each).
+        foreach (var (lo, hi) in period.Edges)
+        {
+            var edge = all.Where(r => r.CreatedAt >= lo && r.CreatedAt < hi);
+            foreach (var g in await edge.GroupBy(r => new { r.CategoryId, r.ZoneId, TeamId = r.AssignedTeamId ?? 0, r.Priority }).Select(g => new
+            {
+                g.Key,
+                Opened = g.Count(),
+                ResponseMet = g.Count(r => r.ResponseDueAt != null && r.TriagedAt != null && r.TriagedAt <= r.ResponseDueAt),
+                ResponseDone = g.Count(r => r.ResponseDueAt != null && r.TriagedAt != null),
+                ResolutionMet = g.Count(r => r.CloseReason == null && r.ResolutionDueAt != null && r.ResolvedAt != null && r.ResolvedAt <= r.ResolutionDueAt),
+                ResolutionDone = g.Count(r => r.CloseReason == null && r.ResolutionDueAt != null && r.ResolvedAt != null),
+                Reopenable = g.Count(r => r.ResolvedAt != null || r.ReopenCount > 0),
+                Reopened = g.Count(r => r.ReopenCount > 0),
+            }).ToListAsync(ct))
+                foreach (var c in Groups(At, g.Key.CategoryId, g.Key.ZoneId, g.Key.TeamId, g.Key.Priority))
+                {
+                    c.Opened += g.Opened; c.ResponseMet += g.ResponseMet; c.ResponseEvaluated += g.ResponseDone;
+                    c.ResolutionMet += g.ResolutionMet; c.ResolutionEvaluated += g.ResolutionDone; c.Reopenable += g.Reopenable; c.Reopened += g.Reopened;
+                }
+            foreach (var g in await edge.Where(r => r.Rating != null).GroupBy(r => new { r.CategoryId, r.ZoneId, TeamId = r.AssignedTeamId ?? 0, r.Priority })
+                         .Select(g => new { g.Key, Count = g.Count(), Stars = g.Sum(r => r.Rating!.Stars) }).ToListAsync(ct))
+                foreach (var c in Groups(At, g.Key.CategoryId, g.Key.ZoneId, g.Key.TeamId, g.Key.Priority)) { c.Ratings += g.Count; c.RatingStars += g.Stars; }
+            foreach (var g in await all.Where(r => r.ResolvedAt >= lo && r.ResolvedAt < hi).GroupBy(r => new { r.CategoryId, r.ZoneId, TeamId = r.AssignedTeamId ?? 0, r.Priority })
+                         .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+                foreach (var c in Groups(At, g.Key.CategoryId, g.Key.ZoneId, g.Key.TeamId, g.Key.Priority)) c.Resolved += g.Count;
+            foreach (var g in await all.Where(r => r.ClosedAt >= lo && r.ClosedAt < hi).GroupBy(r => new { r.CategoryId, r.ZoneId, TeamId = r.AssignedTeamId ?? 0, r.Priority })
+                         .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+                foreach (var c in Groups(At, g.Key.CategoryId, g.Key.ZoneId, g.Key.TeamId, g.Key.Priority)) c.Closed += g.Count;
+            var sql = Data.KpiSummarySql.LiveBucketsSql(db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL");
+            foreach (var b in await db.Database.SqlQueryRaw<BucketCount>(sql, lo, hi).ToListAsync(ct))
+                histogram[((KpiMeasure)b.Measure, b.Bucket)] = histogram.GetValueOrDefault(((KpiMeasure)b.Measure, (long)b.Bucket)) + b.Count;
+        }
+
+        // Targets still pending but already past due count as evaluated (and missed): live, through small partial indexes.
+        foreach (var g in await cohort.Where(r => r.TriagedAt == null && r.ResponseDueAt != null && r.ResponseDueAt < now)
+                     .GroupBy(r => new { r.CategoryId, r.ZoneId, TeamId = r.AssignedTeamId ?? 0, r.Priority }).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+            foreach (var c in Groups(At, g.Key.CategoryId, g.Key.ZoneId, g.Key.TeamId, g.Key.Priority)) c.ResponseEvaluated += g.Count;
+        foreach (var g in await cohort.Where(r => r.ResolvedAt == null && r.CloseReason == null && r.ResolutionDueAt != null && r.ResolutionDueAt < now)
+                     .GroupBy(r => new { r.CategoryId, r.ZoneId, TeamId = r.AssignedTeamId ?? 0, r.Priority }).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+            foreach (var c in Groups(At, g.Key.CategoryId, g.Key.ZoneId, g.Key.TeamId, g.Key.Priority)) c.ResolutionEvaluated += g.Count;
+
+        var names = await NamesAsync(db, ct);
+        List<(int Key, SlaRow Row)> Rows(KpiDimension d) => cells.Where(x => x.Key.Item1 == d && x.Value.Opened > 0)
+            .Select(x => (x.Key.Item2, new SlaRow("", x.Value.Opened, x.Value.ResponseMet, x.Value.ResponseEvaluated, x.Value.ResolutionMet, x.Value.ResolutionEvaluated))).ToList();
+        var total = cells.GetValueOrDefault((KpiDimension.All, 0)) ?? new Cell();
+        var overall = Rows(KpiDimension.All).Select(x => x.Row with { Name = "All" }).FirstOrDefault() ?? new SlaRow("All", 0, 0, 0, 0, 0);
+        var byDimension = new Dictionary<SlaDimension, IReadOnlyList<SlaRow>>
+        {
+            [SlaDimension.Category] = Named(Rows(KpiDimension.Category), names.Categories),
+            [SlaDimension.Zone] = Named(Rows(KpiDimension.Zone), names.Zones),
+            [SlaDimension.Team] = Named(Rows(KpiDimension.Team), names.Teams),
+            [SlaDimension.Priority] = Rows(KpiDimension.Priority).OrderBy(x => x.Key).Select(x => x.Row with { Name = ((Priority)x.Key).ToString() }).ToList(),
+        };
+        Task<double?> Median(KpiMeasure m) => ExactMedianAsync(db, m, histogram.Where(x => x.Key.Item1 == m).OrderBy(x => x.Key.Item2).Select(x => (x.Key.Item2, x.Value)).ToList(), filter, ct);
+        var medians = new Medians(await Median(KpiMeasure.HoursToTriage), await Median(KpiMeasure.HoursToAssign), await Median(KpiMeasure.HoursToResolve));
+
+        var backlog = await BacklogAsync(all, now, ct);
+        var trend = await SummaryTrendAsync(db, all, filter, now, ct);
+        var breaches = await BreachesAsync(cohort, names, now, ct);
+        return new KpiReport(filter, now, total.Opened, total.Resolved, total.Closed, backlog, overall, byDimension, medians,
+            total.Reopenable > 0 ? Math.Round(100.0 * total.Reopened / total.Reopenable, 1) : null,
+            total.Ratings > 0 ? Math.Round((double)total.RatingStars / total.Ratings, 2) : null, total.Ratings, trend, breaches);
+    }
+
+    /// <summary>
+    /// The exact median of a duration over the period: the histogram tells which bucket holds each middle rank and its
+    /// offset there; the duration index returns that one value from the bucket's requests (the same value the
+    /// from-scratch report sorts the whole period for).
+    /// </summary>
+    private static async Task<double?> ExactMedianAsync(CstDbContext db, KpiMeasure measure, List<(long Bucket, long Count)> histogram, AnalyticsFilter period, CancellationToken ct)
+    {
+        var n = histogram.Sum(b => b.Count);
+        if (n <= 0) return null;
+        var postgres = db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+        var sql = Data.KpiSummarySql.ValueInBucketSql(postgres, (int)measure, period.From is not null, period.To is not null);
+        async Task<double> At(long rank)
+        {
+            var (bucket, offset) = KpiBuckets.Locate(histogram, rank) ?? throw new InvalidOperationException("The duration histogram is shorter than its count.");
+            var args = new List<object> { bucket / 60.0 - 0.001, (bucket + KpiBuckets.Width(bucket)) / 60.0 + 0.001, bucket, offset };
+            if (period.From is { } f) args.Add(f);
+            if (period.To is { } t) args.Add(t);
+            return await db.Database.SqlQueryRaw<double>(sql, args.ToArray()).FirstAsync(ct);
+        }
+        var low = await At((n - 1) / 2);
+        var high = n % 2 == 0 ? await At(n / 2) : low;
+        return Math.Round((low + high) / 2, 2);
+    }
+
+    /// <summary>Opened and resolved per day for the whole city: whole days from the summary, the edges from the requests.</summary>
+    private static async Task<IReadOnlyList<TrendPoint>> SummaryTrendAsync(CstDbContext db, IQueryable<ServiceRequest> all, AnalyticsFilter filter, DateTime now, CancellationToken ct)
+    {
+        var to = filter.To ?? now;
+        var from = filter.From ?? to.AddDays(-30);
+        var span = DaySplit.Of(from, to);
+        var opened = new Dictionary<DateTime, int>();
+        var resolved = new Dictionary<DateTime, int>();
+        if (span.HasFullDays)
+        {
+            var days = db.KpiDays.AsNoTracking().Where(d => d.Dimension == KpiDimension.All);
+            if (span.FullFrom is { } ff) days = days.Where(d => d.Day >= ff);
+            if (span.FullTo is { } ft) days = days.Where(d => d.Day < ft);
+            foreach (var d in await days.Select(d => new { d.Day, d.Opened, d.Resolved }).ToListAsync(ct))
+            {
+                opened[d.Day] = d.Opened;
+                resolved[d.Day] = d.Resolved;
+            }
+        }
+        foreach (var (lo, hi) in span.Edges)
+        {
+            foreach (var g in await all.Where(r => r.CreatedAt >= lo && r.CreatedAt < hi).GroupBy(r => r.CreatedAt.Date).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+                opened[g.Key] = opened.GetValueOrDefault(g.Key) + g.Count;
+            foreach (var g in await all.Where(r => r.ResolvedAt >= lo && r.ResolvedAt < hi).GroupBy(r => r.ResolvedAt!.Value.Date).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+                resolved[g.Key] = resolved.GetValueOrDefault(g.Key) + g.Count;
+        }
+        var points = new List<TrendPoint>();
+        for (var day = from.Date; day < to && points.Count < 400; day = day.AddDays(1))
+            points.Add(new TrendPoint(day, opened.GetValueOrDefault(day), resolved.GetValueOrDefault(day)));
+        return points;
+    }
+
+    /// <summary>A period [From, To) as the whole days the summary serves and the partial days at its edges.</summary>
+    private sealed record DaySplit(bool HasFullDays, DateTime? FullFrom, DateTime? FullTo, IReadOnlyList<(DateTime Lo, DateTime Hi)> Edges)
+    {
+        public static DaySplit Of(DateTime? from, DateTime? to)
+        {
+            DateTime? fullFrom = from is { } f ? (f == f.Date ? f : f.Date.AddDays(1)) : null;
+            DateTime? fullTo = to?.Date;
+            if (fullFrom is { } a && fullTo is { } b && a >= b)
+                return new DaySplit(false, null, null, from!.Value < to!.Value ? [(from.Value, to.Value)] : []);
+            var edges = new List<(DateTime, DateTime)>();
+            if (from is { } lo && fullFrom is { } ffrom && ffrom != lo) edges.Add((lo, ffrom));
+            if (to is { } hi && fullTo is { } fto && fto != hi) edges.Add((fto, hi));
+            return new DaySplit(true, fullFrom, fullTo, edges);
+        }
+    }
+
+    private sealed class Cell
+    {
+        public int Opened, Resolved, Closed, ResponseMet, ResponseEvaluated, ResolutionMet, ResolutionEvaluated, Reopenable, Reopened, Ratings, RatingStars;
+    }
+
+    /// <summary>The five summary groups a request of these dimensions counts in.</summary>
+    private static IEnumerable<Cell> Groups(Func<KpiDimension, int, Cell> at, int categoryId, int zoneId, int teamId, Priority priority)
+    {
+        yield return at(KpiDimension.All, 0);
+        yield return at(KpiDimension.Category, categoryId);
+        yield return at(KpiDimension.Zone, zoneId);
+        yield return at(KpiDimension.Team, teamId);
+        yield return at(KpiDimension.Priority, (int)priority);
+    }
+
+    private sealed class BucketCount
+    {
+        public int Measure { get; set; }
+        public long Bucket { get; set; }
+        public long Count { get; set; }
+    }
+
+    /// <summary>What is open now by age, then the overdue part: each from an index on (Status, CreatedAt) and (Status, ResolutionDueAt).</summary>
     private static async Task<BacklogAge> BacklogAsync(IQueryable<ServiceRequest> q, DateTime now, CancellationToken ct)
     {
         var open = RequestStatusExtensions.OpenStatuses.ToList();
         var d1 = now.AddDays(-1);
         var d7 = now.AddDays(-7);
         var d30 = now.AddDays(-30);
-        var row = await q.Where(r => open.Contains(r.Status)).GroupBy(r => 1).Select(g => new BacklogAge(
+        var openNow = q.Where(r => open.Contains(r.Status));
+        var row = await openNow.GroupBy(r => 1).Select(g => new BacklogAge(
             g.Count(),
             g.Count(r => r.CreatedAt > d1),
             g.Count(r => r.CreatedAt <= d1 && r.CreatedAt > d7),
             g.Count(r => r.CreatedAt <= d7 && r.CreatedAt > d30),
             g.Count(r => r.CreatedAt <= d30),
-            g.Count(r => r.ResolutionDueAt != null && r.ResolutionDueAt < now))).FirstOrDefaultAsync(ct);
-        return row ?? new BacklogAge(0, 0, 0, 0, 0, 0);
+            0)).FirstOrDefaultAsync(ct);
+        if (row is null) return new BacklogAge(0, 0, 0, 0, 0, 0);
+        return row with { Overdue = await openNow.CountAsync(r => r.ResolutionDueAt != null && r.ResolutionDueAt < now, ct) };
     }
 
     /// <summary>Met and evaluated counts per group, in one GROUP BY.</summary>
@@ -200,16 +416,25 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
         return points;
     }
 
+    /// <summary>
+    /// The first resolution breaches by due time: resolved late (a partial index holds exactly those) and still open past
+    /// due (a partial index holds the unresolved), each sorted and cut in the database, then merged.
+    /// </summary>
     private static async Task<IReadOnlyList<Breach>> BreachesAsync(IQueryable<ServiceRequest> cohort, Names names, DateTime now, CancellationToken ct)
     {
-        var rows = await cohort
-            .Where(r => r.CloseReason == null && r.ResolutionDueAt != null
-                && ((r.ResolvedAt != null && r.ResolvedAt > r.ResolutionDueAt) || (r.ResolvedAt == null && r.ResolutionDueAt < now)))
-            .OrderBy(r => r.ResolutionDueAt).Take(MaxBreaches)
-            .Select(r => new { r.Number, r.CategoryId, r.ZoneId, r.Priority, Due = r.ResolutionDueAt!.Value, r.ResolvedAt })
+        var late = await cohort
+            .Where(r => r.CloseReason == null && r.ResolvedAt > r.ResolutionDueAt && r.ResolutionDueAt != null && r.ResolvedAt != null)
+            .OrderBy(r => r.ResolutionDueAt).ThenBy(r => r.Id).Take(MaxBreaches)
+            .Select(r => new { r.Id, r.Number, r.CategoryId, r.ZoneId, r.Priority, Due = r.ResolutionDueAt!.Value, r.ResolvedAt })
             .ToListAsync(ct);
-        return rows.Select(r => new Breach(r.Number, names.Categories.GetValueOrDefault(r.CategoryId, "—"), names.Zones.GetValueOrDefault(r.ZoneId, "—"),
-            r.Priority, "Resolution", r.Due, r.ResolvedAt, Math.Round(((r.ResolvedAt ?? now) - r.Due).TotalHours, 1))).ToList();
+        var overdue = await cohort
+            .Where(r => r.ResolvedAt == null && r.CloseReason == null && r.ResolutionDueAt != null && r.ResolutionDueAt < now)
+            .OrderBy(r => r.ResolutionDueAt).ThenBy(r => r.Id).Take(MaxBreaches)
+            .Select(r => new { r.Id, r.Number, r.CategoryId, r.ZoneId, r.Priority, Due = r.ResolutionDueAt!.Value, r.ResolvedAt })
+            .ToListAsync(ct);
+        return late.Concat(overdue).OrderBy(r => r.Due).ThenBy(r => r.Id).Take(MaxBreaches)
+            .Select(r => new Breach(r.Number, names.Categories.GetValueOrDefault(r.CategoryId, "—"), names.Zones.GetValueOrDefault(r.ZoneId, "—"),
+                r.Priority, "Resolution", r.Due, r.ResolvedAt, Math.Round(((r.ResolvedAt ?? now) - r.Due).TotalHours, 1))).ToList();
     }
 
     /// <summary>Choices for the dashboard's filters.</summary>
@@ -238,11 +463,11 @@ public sealed class KpiService(IDbContextFactory<CstDbContext> dbFactory, TimePr
 
     private static async Task<Names> NamesAsync(CstDbContext db, CancellationToken ct)
     {
-        var teams = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var teams = await db.Teams.AsNoTracking().Select(t => new { t.Id, t.Name }).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
         teams[0] = "Unassigned";
         return new Names(
-            await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, ct),
-            await db.Zones.AsNoTracking().ToDictionaryAsync(z => z.Id, z => z.Name, ct),
+            await db.Categories.AsNoTracking().Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct),
+            await db.Zones.AsNoTracking().Select(z => new { z.Id, z.Name }).ToDictionaryAsync(z => z.Id, z => z.Name, ct),
             teams);
     }
 }
