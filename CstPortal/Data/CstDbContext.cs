@@ -96,6 +96,8 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasIndex(r => new { r.AssignedAgentId, r.Status });
             e.HasIndex(r => new { r.ReporterUserId, r.CreatedAt });
             e.HasIndex(r => r.CreatedAt);
+            // The SLA sweep's one query: open requests whose next escalation has come (null once nothing is left).
+            e.HasIndex(r => r.NextEscalationAt);
         });
         b.Entity<StatusChange>(e =>
         {

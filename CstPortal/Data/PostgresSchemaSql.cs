@@ -12,6 +12,8 @@ namespace CstPortal.Data;
 /// <item>PostGIS, when the server has it: a geography point computed from Latitude/Longitude by PostgreSQL itself
 /// (a stored generated column, so the EF model and the SQLite schema stay the same) with a GiST index, used by
 /// <see cref="SpatialQueries"/>. Without PostGIS (not installed, or no right to create it) the plain columns serve.</item>
+/// <item>The SLA sweep's next-escalation backfill (<see cref="EscalationScheduleSql"/>): a no-op on the empty database the
+/// PostgreSQL migrations create, kept so the PostgreSQL schema does what the SQLite migration does.</item>
 /// </list>
 /// </summary>
 public static class PostgresSchemaSql
@@ -56,6 +58,7 @@ public static class PostgresSchemaSql
               END IF;
             END $$;
             """);
+        EscalationScheduleSql.Backfill(m);
     }
 
     public static void Down(MigrationBuilder m)

@@ -75,6 +75,7 @@ public sealed class RequestService(
         if (!added.Succeeded) return Result<SubmitReceipt>.Fail(added.Error!);
         foreach (var photo in photos.Value!) await evidence.SaveAsync(photo, ct);
         if (due is not null) request.SetDueTimes(due.ResponseDueAt, due.ResolutionDueAt);
+        await EscalationSchedule.RefreshAsync(db, request, ct);
         db.Requests.Add(request);
         await db.SaveChangesAsync(ct);
         request.AssignNumber(now.Year);
