@@ -605,6 +605,7 @@ namespace CstPortal.Data.PostgresMigrations
                     ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     ResponseDueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     ResolutionDueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    NextEscalationAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     AssignedTeamId = table.Column<int>(type: "integer", nullable: true),
                     AssignedAgentId = table.Column<int>(type: "integer", nullable: true),
                     AssignmentNote = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
@@ -1185,6 +1186,11 @@ namespace CstPortal.Data.PostgresMigrations
                 name: "IX_ServiceRequests_MasterRequestId",
                 table: "ServiceRequests",
                 column: "MasterRequestId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ServiceRequests_NextEscalationAt",
+                table: "ServiceRequests",
+                column: "NextEscalationAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ServiceRequests_Number",

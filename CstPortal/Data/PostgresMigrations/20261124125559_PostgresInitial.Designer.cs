@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CstPortal.Data.PostgresMigrations
 {
     [DbContext(typeof(PostgresCstDbContext))]
-    [Migration("20261124081421_PostgresInitial")]
+    [Migration("20261124125559_PostgresInitial")]
     partial class PostgresInitial
     {
         /// <inheritdoc />
@@ -995,6 +995,9 @@ namespace CstPortal.Data.PostgresMigrations
                     b.Property<int?>("MasterRequestId")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("NextEscalationAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1067,6 +1070,8 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex("GridCell");
 
                     b.HasIndex("MasterRequestId");
+
+                    b.HasIndex("NextEscalationAt");
 
                     b.HasIndex("Number")
                         .IsUnique();
