@@ -209,7 +209,7 @@ public class AutoAssignServiceTests : IAsyncLifetime
         // One by one, in the order the job takes them (most urgent first).
         List<string> order;
         await using (var db = _city.Db())
-            order = await db.Requests.Where(r => numbers.Contains(r.Number)).OrderBy(r => r.Priority).ThenBy(r => r.CreatedAt).Select(r => r.Number).ToListAsync();
+            order = await db.Requests.Where(r => numbers.Contains(r.Number)).OrderBy(r => r.Priority).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id).Select(r => r.Number).ToListAsync();
         foreach (var number in order)
             Assert.Equal(AutoAssignOutcome.AssignedToAgent, (await _city.Get<AutoAssignService>().AssignAsync(number)).Outcome);
         var batch = await other.Get<AutoAssignService>().AssignPendingAsync();

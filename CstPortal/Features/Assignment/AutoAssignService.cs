@@ -33,7 +33,7 @@ public sealed class AutoAssignService(IDbContextFactory<CstDbContext> dbFactory,
     /// <summary>Requests chosen against one snapshot and written in one transaction.</summary>
     public const int BatchSize = 500;
 
-    /// <summary>The next batch of triaged requests whose category says auto, most urgent first (the job's work).</summary>
+    /// <summary>The next batch of triaged requests whose category says auto, most urgent first, oldest first, then by id (the job's work).</summary>
     public async Task<IReadOnlyList<AutoAssignResult>> AssignPendingAsync(CancellationToken ct = default)
     {
         List<string> numbers;
@@ -41,7 +41,7 @@ public sealed class AutoAssignService(IDbContextFactory<CstDbContext> dbFactory,
         {
             numbers = await db.Requests.AsNoTracking()
                 .Where(r => r.Status == RequestStatus.Triaged && r.Category!.AutoAssign)
-                .OrderBy(r => r.Priority).ThenBy(r => r.CreatedAt).Select(r => r.Number).Take(BatchSize).ToListAsync(ct);
+                .OrderBy(r => r.Priority).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id).Select(r => r.Number).Take(BatchSize).ToListAsync(ct);
         }
         return await AssignBatchAsync(numbers, ct);
     }
