@@ -91,9 +91,12 @@ public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProv
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // One short statement per row (plain SQL that both providers run; EF's ExecuteUpdate costs ~10 times more per call).
             foreach (var (c, next) in batch)
-                await db.Requests.Where(r => r.Id == c.RequestId && r.Version == c.Version && r.NextEscalationAt == c.NextAt)
-                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.NextEscalationAt, next), ct);
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE "ServiceRequests" SET "NextEscalationAt" = {next}
+                    WHERE "Id" = {c.RequestId} AND "Version" = {c.Version} AND "NextEscalationAt" = {c.NextAt}
+                    """, ct);
             await tx.CommitAsync(ct);
         }
     }

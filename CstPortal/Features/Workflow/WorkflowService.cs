@@ -95,6 +95,9 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // The audit and performance logs look at the change tracker on each append; with hundreds of requests tracked,
+            // detecting changes every time would cost O(n²): detect once, before saving.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             var rules = await EscalationSchedule.ActiveRulesAsync(db, ct);
             foreach (var item in items)
             {
@@ -116,6 +119,7 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
             if (applied.Count == 0) return results;
             try
             {
+                db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }
