@@ -41,9 +41,11 @@ public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProv
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             rules = await EscalationSchedule.ActiveRulesAsync(db, ct);
-            var open = RequestStatusExtensions.OpenStatuses;
+            // Only the NextEscalationAt index: no status filter here (SQLite's planner would take a status index and read
+            // every open request). A request that is not open has null; one that still had a value would be read once,
+            // found to have no open target and rescheduled to null below.
             candidates = await db.Requests.AsNoTracking()
-                .Where(r => r.NextEscalationAt != null && r.NextEscalationAt <= now && open.Contains(r.Status))
+                .Where(r => r.NextEscalationAt != null && r.NextEscalationAt <= now)
                 .OrderBy(r => r.NextEscalationAt)
                 .Select(r => new Candidate(r.Id, r.Version, r.Status, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt, r.NextEscalationAt!.Value))
                 .ToListAsync(ct);
