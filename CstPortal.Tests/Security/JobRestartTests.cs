@@ -85,8 +85,10 @@ public class JobRestartTests : IAsyncLifetime
                 || r.Status == RequestStatus.Assigned || r.Status == RequestStatus.InProgress) && !db.SlaEscalations.Any(e => e.ServiceRequestId == r.Id))
             .OrderBy(r => r.Id).Select(r => r.Id).Take(count).ToListAsync();
         Assert.Equal(count, ids.Count);
+        // Edited behind the workflow's back, so the sweep is told to look at them again (as the column's backfill does).
         await db.Requests.Where(r => ids.Contains(r.Id))
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ResponseDueAt, past).SetProperty(r => r.ResolutionDueAt, past));
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ResponseDueAt, past).SetProperty(r => r.ResolutionDueAt, past)
+                .SetProperty(r => r.NextEscalationAt, EscalationSchedule.LookNow));
     }
 
     private static async Task<bool> PendingEmailsAsync(IServiceProvider services)

@@ -105,6 +105,8 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             // The report's breach list: requests resolved after their resolution target (a fixed fact, unlike an open overdue one).
             e.HasIndex(r => new { r.CreatedAt, r.ResolutionDueAt }, "IX_ServiceRequests_CreatedAt_ResolvedLate")
                 .HasFilter("\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
+            // The SLA sweep's one query: open requests whose next escalation has come (null once nothing is left).
+            e.HasIndex(r => r.NextEscalationAt);
         });
         b.Entity<StatusChange>(e =>
         {

@@ -14,6 +14,8 @@ namespace CstPortal.Data;
 /// <see cref="SpatialQueries"/>. Without PostGIS (not installed, or no right to create it) the plain columns serve.</item>
 /// <item>The heat feed's summary of open requests per grid cell, kept by a trigger (<see cref="OpenRequestCellsSql"/>).</item>
 /// <item>The KPI summary's triggers and backfill (<see cref="KpiSummarySql"/>).</item>
+/// <item>The SLA sweep's next-escalation backfill (<see cref="EscalationScheduleSql"/>): a no-op on the empty database the
+/// PostgreSQL migrations create, kept so the PostgreSQL schema does what the SQLite migration does.</item>
 /// </list>
 /// </summary>
 public static class PostgresSchemaSql
@@ -60,6 +62,7 @@ public static class PostgresSchemaSql
             """);
         OpenRequestCellsSql.PostgresUp(m);
         KpiSummarySql.PostgresUp(m);
+        EscalationScheduleSql.Backfill(m);
     }
 
     public static void Down(MigrationBuilder m)

@@ -18,4 +18,13 @@ public static class RowLocks
             throw new InvalidOperationException("Lock a request inside the transaction that changes it.");
         await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM "ServiceRequests" WHERE "Number" = {number} FOR UPDATE""", ct);
     }
+
+    /// <summary>As above, by the request's id.</summary>
+    public static async Task LockRequestAsync(CstDbContext db, int requestId, CancellationToken ct = default)
+    {
+        if (!db.Database.IsNpgsql()) return;
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Lock a request inside the transaction that changes it.");
+        await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM "ServiceRequests" WHERE "Id" = {requestId} FOR UPDATE""", ct);
+    }
 }

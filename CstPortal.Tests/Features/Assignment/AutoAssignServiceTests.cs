@@ -170,6 +170,60 @@ public class AutoAssignServiceTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_batch_spreads_load_exactly_as_assigning_one_by_one_would()
+    {
+        // The same city twice, the same triaged street lights in each (and of mixed priority, so the weighted load matters):
+        // one city assigns them one request at a time (each call reads agents and loads afresh), the other in one batch.
+        var texts = Enumerable.Range(0, 9).Select(i => $"Lamp {i} dark on Market Square").ToList();
+        async Task<List<string>> PrepareAsync(TestCity city)
+        {
+            var citizen = await city.ActorAsync(Roles.Citizen);
+            var dispatcher = await city.ActorAsync(Roles.Dispatcher);
+            var requests = city.Get<RequestService>();
+            var light = (await requests.CategoriesAsync()).Single(c => c.Name == "Street light out");
+            var numbers = new List<string>();
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var receipt = await requests.SubmitAsync(new SubmitInput(light.Id, texts[i], Scenario.CityCentre.Lat + i * 0.0005, Scenario.CityCentre.Lng, null,
+                    new Dictionary<string, string> { ["count"] = "1" }), citizen);
+                Assert.True(receipt.Succeeded, receipt.Error);
+                var triage = new TransitionInput(WorkflowAction.Triage) { Priority = (Priority)(1 + i % 4) };
+                Assert.True((await city.ActAsync(receipt.Value!.Number, triage, dispatcher)).Succeeded);
+                numbers.Add(receipt.Value.Number);
+            }
+            return numbers;
+        }
+        async Task<List<(string Text, int? Agent, string? Note)>> OutcomeAsync(TestCity city, List<string> numbers)
+        {
+            await using var db = city.Db();
+            return (await db.Requests.AsNoTracking().Where(r => numbers.Contains(r.Number))
+                    .Select(r => new { r.Description, r.AssignedAgentId, r.AssignmentNote, r.Status }).ToListAsync())
+                .Select(r => (r.Description, r.AssignedAgentId, r.AssignmentNote)).OrderBy(r => r.Description).ToList();
+        }
+
+        var numbers = await PrepareAsync(_city);
+        await using var other = await TestCity.CreateAsync(this);
+        var otherNumbers = await PrepareAsync(other);
+
+        // One by one, in the order the job takes them (most urgent first).
+        List<string> order;
+        await using (var db = _city.Db())
+            order = await db.Requests.Where(r => numbers.Contains(r.Number)).OrderBy(r => r.Priority).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id).Select(r => r.Number).ToListAsync();
+        foreach (var number in order)
+            Assert.Equal(AutoAssignOutcome.AssignedToAgent, (await _city.Get<AutoAssignService>().AssignAsync(number)).Outcome);
+        var batch = await other.Get<AutoAssignService>().AssignPendingAsync();
+
+        Assert.Equal(texts.Count, batch.Count(r => otherNumbers.Contains(r.Number) && r.Outcome == AutoAssignOutcome.AssignedToAgent));
+        var oneByOne = await OutcomeAsync(_city, numbers);
+        Assert.Equal(oneByOne, await OutcomeAsync(other, otherNumbers));
+        Assert.True(oneByOne.Select(o => o.Agent).Distinct().Count() > 1, "the load was spread over several agents");
+        // Written through the workflow: history and audit for each, in one go.
+        await using var read = other.Db();
+        Assert.Equal(texts.Count, await read.AuditEntries.CountAsync(e => otherNumbers.Contains(e.EntityId) && e.Action == "request.assign"));
+        Assert.True((await other.Get<CstPortal.Features.Audit.AuditService>().VerifyAsync()).Intact);
+    }
+
     private async Task<int> CountAsync(string number, string action)
     {
         await using var db = _city.Db();

@@ -1,6 +1,7 @@
 using CstPortal.Common;
 using CstPortal.Data;
 using CstPortal.Features.Requests;
+using CstPortal.Features.Sla;
 using CstPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,8 @@ public sealed class ClusteredJobsTests : IAsyncLifetime
             await db.Requests.Where(r => numbers.Contains(r.Number)).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.CreatedAt, r => r.CreatedAt.AddDays(-30))
                 .SetProperty(r => r.ResponseDueAt, r => r.CreatedAt.AddDays(-29))
-                .SetProperty(r => r.ResolutionDueAt, r => r.CreatedAt.AddDays(-25)));
+                .SetProperty(r => r.ResolutionDueAt, r => r.CreatedAt.AddDays(-25))
+                .SetProperty(r => r.NextEscalationAt, EscalationSchedule.LookNow)); // edited behind the workflow's back: the sweep looks again
             rules = await db.EscalationRules.CountAsync(r => r.IsActive);
             ids = await db.Requests.Where(r => numbers.Contains(r.Number)).Select(r => r.Id).ToListAsync();
         }

@@ -212,4 +212,111 @@ public class SlaSweepTests : IAsyncLifetime
         Assert.Equal("citizen@riverton.example", mail.RecipientEmail);
         Assert.Contains("triaged", mail.Subject);
     }
+
+    /// <summary>Every request's stored next escalation against what the schedule computes from its status, due times and recorded levels.</summary>
+    private async Task AssertEveryScheduleIsRightAsync()
+    {
+        await using var db = _city.Db();
+        var rules = await EscalationSchedule.ActiveRulesAsync(db, default);
+        var requests = await db.Requests.AsNoTracking()
+            .Select(r => new { r.Id, r.Number, r.Status, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt, r.NextEscalationAt }).ToListAsync();
+        var fired = (await db.SlaEscalations.AsNoTracking().Select(e => new { e.ServiceRequestId, e.Target, e.Level }).ToListAsync())
+            .ToLookup(e => e.ServiceRequestId, e => (e.Target, e.Level));
+        Assert.Contains(requests, r => r.NextEscalationAt is not null);
+        foreach (var r in requests)
+        {
+            var expected = EscalationSchedule.NextAt(r.Status, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt, rules, fired[r.Id].ToHashSet());
+            // PostgreSQL keeps microseconds: an instant computed from stored times may differ from the stored one below that.
+            Assert.True(expected is null ? r.NextEscalationAt is null : r.NextEscalationAt is { } at && Math.Abs((at - expected.Value).Ticks) < 10,
+                $"{r.Number} ({r.Status}) is scheduled for {r.NextEscalationAt:O}, expected {expected:O}");
+        }
+    }
+
+    [Fact]
+    public async Task The_demo_city_starts_with_every_next_escalation_right()
+    {
+        await AssertEveryScheduleIsRightAsync();
+        // Nothing is due the moment after the first sweep, so a pass reads nothing.
+        Assert.Equal(new SweepResult(0, 0), await Sweep());
+    }
+
+    [Fact]
+    public async Task The_next_escalation_follows_the_request_through_its_life_and_a_pass_reads_only_what_is_due()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        var request = await _city.LoadAsync(number);
+        Assert.Equal(request.CreatedAt.AddHours(3.2), request.NextEscalationAt); // at risk: 80 % of the 4 h response target
+
+        _city.Clock.Advance(TimeSpan.FromHours(3.25));
+        var now = _city.Clock.GetUtcNow().UtcDateTime;
+        int dueNow, open;
+        await using (var db = _city.Db())
+        {
+            dueNow = await db.Requests.CountAsync(r => r.NextEscalationAt <= now);
+            open = await db.Requests.CountAsync(r => r.NextEscalationAt != null);
+        }
+        var pass = await Sweep();
+        Assert.Equal(dueNow, pass.RequestsChecked); // the pass read only those whose moment came, ours among them
+        Assert.True(dueNow < open / 2, $"{dueNow} of {open}");
+        Assert.Equal([(SlaTarget.Response, 1)], await FiredAsync(number));
+        Assert.Equal(request.ResponseDueAt, (await _city.LoadAsync(number)).NextEscalationAt); // the breach is next
+        Assert.Equal(new SweepResult(0, 0), await Sweep());
+
+        // Assigned: the response target is met, only the resolution target's levels are left.
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.Triage), _dispatcher)).Succeeded);
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.Assign) { AgentId = await _city.DemoAgentIdAsync() }, _dispatcher)).Succeeded);
+        request = await _city.LoadAsync(number);
+        Assert.Equal(SlaClock.AtRiskAt(request.CreatedAt, request.ResolutionDueAt!.Value), request.NextEscalationAt);
+
+        // Unassigned before the response was ever breached: the response target runs again, its breach is next.
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.Unassign) { Reason = "Wrong crew" }, _supervisor)).Succeeded);
+        Assert.Equal(request.ResponseDueAt, (await _city.LoadAsync(number)).NextEscalationAt);
+
+        Assert.True((await _city.ActAsync(number, new TransitionInput(WorkflowAction.CloseWithReason) { CloseReason = CloseReason.Invalid, Reason = "Already fixed" }, _supervisor)).Succeeded);
+        Assert.Null((await _city.LoadAsync(number)).NextEscalationAt);
+        _city.Clock.Advance(TimeSpan.FromDays(3));
+        await Sweep();
+        Assert.Equal([(SlaTarget.Response, 1)], await FiredAsync(number));
+        await AssertEveryScheduleIsRightAsync();
+    }
+
+    [Fact]
+    public async Task An_edited_escalation_level_reschedules_every_open_request_at_the_next_sweep_without_firing_early()
+    {
+        var number = (await _city.ReportPotholeAsync(_citizen)).Number;
+        var admin = await _city.ActorAsync(Roles.Admin);
+        var sla = _city.Get<SlaAdminService>();
+        var atRisk = (await sla.RulesAsync()).Single(r => r.Level == 1);
+        // Level 1 now comes two hours after the at-risk point.
+        Assert.True((await sla.SaveRuleAsync(atRisk with { HoursAfterTrigger = 2 }, admin)).Succeeded);
+        Assert.Equal(EscalationSchedule.LookNow, (await _city.LoadAsync(number)).NextEscalationAt);
+
+        var pass = await Sweep();
+        Assert.Equal(0, pass.LevelsFired);
+        var request = await _city.LoadAsync(number);
+        Assert.Equal(request.ResponseDueAt, request.NextEscalationAt); // 4 h: the breach now comes before level 1 (3.2 h + 2 h)
+        await AssertEveryScheduleIsRightAsync();
+        Assert.Equal(new SweepResult(0, 0), await Sweep());
+    }
+
+    [Fact]
+    public async Task The_migration_backfill_marks_open_requests_and_the_next_sweep_computes_them_firing_nothing_twice()
+    {
+        await using (var db = _city.Db())
+        {
+            await db.Requests.ExecuteUpdateAsync(u => u.SetProperty(r => r.NextEscalationAt, (DateTime?)null));
+            await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql() ? EscalationScheduleSql.PostgresBackfill : EscalationScheduleSql.SqliteBackfill);
+            var open = RequestStatusExtensions.OpenStatuses;
+            // The SQL literal is EscalationSchedule.LookNow as EF reads it; closed requests stay null.
+            Assert.True(await db.Requests.Where(r => open.Contains(r.Status)).AllAsync(r => r.NextEscalationAt == EscalationSchedule.LookNow));
+            Assert.True(await db.Requests.Where(r => !open.Contains(r.Status)).AllAsync(r => r.NextEscalationAt == null));
+        }
+        int before;
+        await using (var db = _city.Db()) before = await db.SlaEscalations.CountAsync();
+
+        Assert.Equal(0, (await Sweep()).LevelsFired); // everything due had fired already (InitializeAsync)
+        await AssertEveryScheduleIsRightAsync();
+        await using (var db = _city.Db()) Assert.Equal(before, await db.SlaEscalations.CountAsync());
+        Assert.Equal(new SweepResult(0, 0), await Sweep()); // running it again: nothing to read
+    }
 }

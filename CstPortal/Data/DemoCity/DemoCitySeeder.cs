@@ -119,8 +119,14 @@ public sealed class DemoCitySeeder(
             agents.Select(a => new DemoRequestGenerator.AgentRef(a.Id, a.TeamId, a.UserId, a.DisplayName)).ToList(),
             citizens, demoUsers[Roles.Citizen], openShare);
         var rules = await db.EscalationRules.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Level).ToListAsync(ct);
-        var inserted = await InsertRequestsAsync(generator.Generate(requestCount, now.AddDays(-historyDays), now),
-            r => SlaSweep.PastEscalations(r, rules, now), ct);
+        // Each request's past escalations are worked out (and its next one scheduled) before it is written; the rows follow it.
+        var past = new Dictionary<ServiceRequest, List<SlaEscalation>>(ReferenceEqualityComparer.Instance);
+        var inserted = await InsertRequestsAsync(generator.Generate(requestCount, now.AddDays(-historyDays), now).Select(r =>
+            {
+                past[r] = SlaSweep.SettleHistory(r, rules, now);
+                return r;
+            }),
+            r => past.Remove(r, out var rows) ? rows : [], ct);
 
         await using var auditDb = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await auditDb.Database.BeginTransactionAsync(ct);

@@ -1040,6 +1040,9 @@ namespace CstPortal.Data.Migrations
                     b.Property<int?>("MasterRequestId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("NextEscalationAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1112,6 +1115,8 @@ namespace CstPortal.Data.Migrations
                     b.HasIndex("GridCell");
 
                     b.HasIndex("MasterRequestId");
+
+                    b.HasIndex("NextEscalationAt");
 
                     b.HasIndex("Number")
                         .IsUnique();

@@ -1087,6 +1087,9 @@ namespace CstPortal.Data.PostgresMigrations
                     b.Property<int?>("MasterRequestId")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("NextEscalationAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1159,6 +1162,8 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex("GridCell");
 
                     b.HasIndex("MasterRequestId");
+
+                    b.HasIndex("NextEscalationAt");
 
                     b.HasIndex("Number")
                         .IsUnique();

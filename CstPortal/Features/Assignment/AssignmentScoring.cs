@@ -2,6 +2,7 @@ using CstPortal.Common;
 using CstPortal.Features.Duplicates;
 using CstPortal.Features.Requests;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
 
 namespace CstPortal.Features.Assignment;
 
@@ -16,7 +17,13 @@ public static class AssignmentScoring
 {
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
 
-    public sealed record ZoneShape(int Id, string Name, Geometry Boundary);
+    public sealed record ZoneShape(int Id, string Name, Geometry Boundary)
+    {
+        private IPreparedGeometry? _prepared;
+
+        /// <summary>Point-in-zone on the shape prepared once (NTS indexes its edges), so a batch pays for the parse and preparation once.</summary>
+        public bool Covers(Point point) => (_prepared ??= PreparedGeometryFactory.Prepare(Boundary)).Covers(point);
+    }
 
     public sealed record Job(double Latitude, double Longitude, int? RequiredSkillId, string? RequiredSkillName);
 
@@ -45,7 +52,7 @@ public static class AssignmentScoring
     public static Decision Choose(Job job, IEnumerable<AgentState> agents, IReadOnlyCollection<ZoneShape> zones)
     {
         var point = Factory.CreatePoint(new Coordinate(job.Longitude, job.Latitude));
-        var containing = zones.Where(z => z.Boundary.Covers(point)).OrderBy(z => z.Id).ToList();
+        var containing = zones.Where(z => z.Covers(point)).OrderBy(z => z.Id).ToList();
         if (containing.Count == 0) return new Decision(null, () => Texts.Get("No zone contains the request's location."), []);
 
         var all = agents.ToList();

@@ -80,6 +80,7 @@ public sealed class RequestService(
         var categories = await db.Categories.AsNoTracking().Include(c => c.Questions)
             .Where(c => categoryIds.Contains(c.Id) && c.IsActive).ToDictionaryAsync(c => c.Id, ct);
         var slaRules = await SlaDueTimes.RulesAsync(db, categories.Keys, ct);
+        var escalationRules = await EscalationSchedule.ActiveRulesAsync(db, ct);
 
         var outcomes = new Result<SubmitReceipt>[works.Count];
         var made = new List<(int Index, ServiceRequest Request, Category Category, string? TrackingCode)>();
@@ -108,6 +109,7 @@ public sealed class RequestService(
             if (!added.Succeeded) { outcomes[i] = Result<SubmitReceipt>.Fail(added.Error!); continue; }
             foreach (var photo in photos) await evidence.SaveAsync(photo, ct);
             if (slaRules.For(category.Id, category.DefaultPriority, now) is { } due) request.SetDueTimes(due.ResponseDueAt, due.ResolutionDueAt);
+            await EscalationSchedule.RefreshAsync(db, request, ct, escalationRules); // new: no levels fired yet, no query
             db.Requests.Add(request);
             made.Add((i, request, category, trackingCode));
         }

@@ -40,6 +40,11 @@ public class ServiceRequest
     public DateTime? ClosedAt { get; private set; }
     public DateTime? ResponseDueAt { get; private set; }
     public DateTime? ResolutionDueAt { get; private set; }
+    /// <summary>
+    /// When the SLA sweep next has a level to fire for this request; null when nothing is left (see
+    /// <see cref="Sla.EscalationSchedule"/>, which keeps it right). Indexed: a sweep reads only the rows whose moment came.
+    /// </summary>
+    public DateTime? NextEscalationAt { get; private set; }
 
     public int? AssignedTeamId { get; private set; }
     public int? AssignedAgentId { get; private set; }
@@ -100,6 +105,9 @@ public class ServiceRequest
         ResponseDueAt = responseDueAt;
         ResolutionDueAt = resolutionDueAt;
     }
+
+    /// <summary>Bookkeeping for the SLA sweep (computed by <see cref="Sla.EscalationSchedule"/>); not a change people see, so the version stays.</summary>
+    public void ScheduleNextEscalation(DateTime? at) => NextEscalationAt = at;
 
     /// <summary>
     /// An SLA escalation raises the priority one step (P1 stays P1); due times stay as committed.

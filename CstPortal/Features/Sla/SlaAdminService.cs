@@ -124,6 +124,10 @@ public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, T
         rule.IsActive = input.IsActive;
         await AuditLog.AppendAsync(db, actor.Info, "sla.rule.save", "EscalationRule", rule.Level.ToString(), input with { Id = rule.Id }, now, ct);
         await db.SaveChangesAsync(ct);
+        // A level's timing or activity changed for every open request: the next sweep reschedules them all (EscalationSchedule).
+        var open = RequestStatusExtensions.OpenStatuses;
+        await db.Requests.Where(r => open.Contains(r.Status))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.NextEscalationAt, EscalationSchedule.LookNow), ct);
         await tx.CommitAsync(ct);
         return Result.Ok();
     }
@@ -137,7 +141,10 @@ public sealed class SlaAdminService(IDbContextFactory<CstDbContext> dbFactory, T
                       select new PolicyView(p.Id, c.Name, p.Priority, p.ResponseHours, p.ResolutionHours, p.UseWorkingHours)).ToListAsync(ct);
     }
 
-    /// <summary>Changes a policy's targets; requests already submitted keep their due times until triage recomputes them.</summary>
+    /// <summary>
+    /// Changes a policy's targets; requests already submitted keep their due times until triage recomputes them (so
+    /// their next escalation stays as it is; the same holds for calendar and holiday edits).
+    /// </summary>
     public async Task<Result> SavePolicyAsync(int id, double responseHours, double resolutionHours, bool useWorkingHours, Actor actor, CancellationToken ct = default)
     {
         if (!actor.IsIn(Roles.Admin)) return Result.Fail(Texts.Get(AdminsOnly));

@@ -14,103 +14,127 @@ namespace CstPortal.Features.Sla;
 public sealed record SweepResult(int RequestsChecked, int LevelsFired);
 
 /// <summary>
-/// Breach detection and escalation. Finds open requests whose response or resolution target is at risk or
-/// breached (an indexed range query on (Status, due time): closed requests are never read), and fires each
-/// escalation level that is due and has not fired yet. Each request is its own unit of work in a write
-/// transaction that re-reads what fired, and a unique index on (request, target, level) backs it up, so a
-/// level fires exactly once however often, concurrently or late the sweep runs; after downtime the first
-/// sweep fires every missed level once, in level order.
+/// Breach detection and escalation. Reads only the open requests whose stored next escalation
+/// (<see cref="ServiceRequest.NextEscalationAt"/>, kept by <see cref="EscalationSchedule"/>) has come: an index range,
+/// so a pass costs what is due, not the size of the backlog. For each, fires every level that is due and has not fired
+/// yet. Each request is its own unit of work in a write transaction that re-reads what fired, and a unique index on
+/// (request, target, level) backs it up, so a level fires exactly once however often, concurrently or late the sweep
+/// runs; after downtime the first sweep fires every missed level once, in level order. A request with nothing due
+/// (marked <see cref="EscalationSchedule.LookNow"/>, or looked at the very instant of a strict level) only gets its
+/// next instant rewritten, in bulk.
 /// </summary>
 public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProvider clock, RequestEvents events, NotificationEvents notifications, ILogger<SlaSweep> log)
 {
     private static readonly Actor System = Actor.System("sla");
-    private static readonly RequestStatus[] ResponseOpen = [RequestStatus.New, RequestStatus.Triaged];
 
-    private sealed record Candidate(int RequestId, SlaTarget Target, DateTime CreatedAt, DateTime DueAt);
+    private sealed record Candidate(int RequestId, long Version, RequestStatus Status, DateTime CreatedAt, DateTime? ResponseDueAt, DateTime? ResolutionDueAt, DateTime NextAt);
+
+    /// <summary>Rows rewritten per transaction when only the next instant changes.</summary>
+    private const int RescheduleBatch = 2000;
 
     public async Task<SweepResult> RunAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         List<Candidate> candidates;
         List<EscalationRule> rules;
-        HashSet<(int, SlaTarget, int)> fired;
+        ILookup<int, (SlaTarget Target, int Level)> fired;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            rules = await db.EscalationRules.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Level).ToListAsync(ct);
-            var horizon = now + await AtRiskWindowAsync(db, ct);
-            var open = RequestStatusExtensions.OpenStatuses;
-            // A target whose every level has fired has nothing left to do: only the others are candidates, so a long
-            // backlog that escalated long ago costs an index probe per request, not a load.
-            var activeLevels = rules.Select(r => r.Level).Append(SlaEscalation.BreachLevel).Distinct().ToList();
-            var levels = activeLevels.Count;
-            var response = await db.Requests.AsNoTracking()
-                .Where(r => ResponseOpen.Contains(r.Status) && r.ResponseDueAt != null && r.ResponseDueAt <= horizon)
-                .Where(r => db.SlaEscalations.Count(e => e.ServiceRequestId == r.Id && e.Target == SlaTarget.Response && activeLevels.Contains(e.Level)) < levels)
-                .Select(r => new { r.Id, r.CreatedAt, Due = r.ResponseDueAt!.Value }).ToListAsync(ct);
-            var resolution = await db.Requests.AsNoTracking()
-                .Where(r => open.Contains(r.Status) && r.ResolutionDueAt != null && r.ResolutionDueAt <= horizon)
-                .Where(r => db.SlaEscalations.Count(e => e.ServiceRequestId == r.Id && e.Target == SlaTarget.Resolution && activeLevels.Contains(e.Level)) < levels)
-                .Select(r => new { r.Id, r.CreatedAt, Due = r.ResolutionDueAt!.Value }).ToListAsync(ct);
-            candidates = [.. response.Select(r => new Candidate(r.Id, SlaTarget.Response, r.CreatedAt, r.Due)),
-                .. resolution.Select(r => new Candidate(r.Id, SlaTarget.Resolution, r.CreatedAt, r.Due))];
-            var ids = candidates.Select(c => c.RequestId).Distinct().ToList();
-            fired = (await db.SlaEscalations.AsNoTracking().Where(e => ids.Contains(e.ServiceRequestId))
-                    .Select(e => new { e.ServiceRequestId, e.Target, e.Level }).ToListAsync(ct))
-                .Select(e => (e.ServiceRequestId, e.Target, e.Level)).ToHashSet();
+            rules = await EscalationSchedule.ActiveRulesAsync(db, ct);
+            // Only the NextEscalationAt index: no status filter here (SQLite's planner would take a status index and read
+            // every open request). A request that is not open has null; one that still had a value would be read once,
+            // found to have no open target and rescheduled to null below.
+            candidates = await db.Requests.AsNoTracking()
+                .Where(r => r.NextEscalationAt != null && r.NextEscalationAt <= now)
+                .OrderBy(r => r.NextEscalationAt)
+                .Select(r => new Candidate(r.Id, r.Version, r.Status, r.CreatedAt, r.ResponseDueAt, r.ResolutionDueAt, r.NextEscalationAt!.Value))
+                .ToListAsync(ct);
+            var rows = new List<(int, SlaTarget, int)>();
+            foreach (var chunk in candidates.Select(c => c.RequestId).Chunk(10_000))
+                rows.AddRange((await db.SlaEscalations.AsNoTracking().Where(e => chunk.Contains(e.ServiceRequestId))
+                    .Select(e => new { e.ServiceRequestId, e.Target, e.Level }).ToListAsync(ct)).Select(e => (e.ServiceRequestId, e.Target, e.Level)));
+            fired = rows.ToLookup(e => e.Item1, e => (e.Item2, e.Item3));
         }
 
         var firedNow = 0;
-        foreach (var group in candidates.GroupBy(c => c.RequestId))
+        var reschedule = new List<(Candidate Request, DateTime? Next)>();
+        foreach (var c in candidates)
         {
-            var due = group.SelectMany(c => DueLevels(c, rules, now).Select(l => (c.Target, Level: l)))
-                .Where(x => !fired.Contains((group.Key, x.Target, x.Level))).ToList();
-            if (due.Count == 0) continue;
+            var done = fired[c.RequestId].ToHashSet();
+            var due = EscalationSchedule.OpenTargets(c.Status, c.ResponseDueAt, c.ResolutionDueAt)
+                .Any(t => DueLevels(c.CreatedAt, t.Due, rules, now).Any(level => !done.Contains((t.Target, level))));
+            if (!due)
+            {
+                var next = EscalationSchedule.NextAt(c.Status, c.CreatedAt, c.ResponseDueAt, c.ResolutionDueAt, rules, done);
+                if (next != c.NextAt) reschedule.Add((c, next));
+                continue;
+            }
             try
             {
-                firedNow += await FireAsync(group.Key, rules, now, ct);
+                firedNow += await FireAsync(c.RequestId, rules, now, ct);
             }
             catch (DbUpdateException ex)
             {
                 // Another sweep recorded the same level first: the unique index refused ours, nothing was saved.
-                log.LogInformation(ex, "An SLA level for request {Id} was recorded by another sweep", group.Key);
+                log.LogInformation(ex, "An SLA level for request {Id} was recorded by another sweep", c.RequestId);
             }
         }
+        await RescheduleAsync(reschedule, ct);
         return new SweepResult(candidates.Count, firedNow);
+    }
+
+    /// <summary>
+    /// Writes the next instant of requests with nothing due now, in batches. Only where the row is as it was read
+    /// (same version and instant): a request a person or another sweep changed meanwhile keeps what they wrote.
+    /// </summary>
+    private async Task RescheduleAsync(List<(Candidate Request, DateTime? Next)> reschedule, CancellationToken ct)
+    {
+        foreach (var batch in reschedule.Chunk(RescheduleBatch))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // One short statement per row (plain SQL that both providers run; EF's ExecuteUpdate costs ~10 times more per call).
+            foreach (var (c, next) in batch)
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE "ServiceRequests" SET "NextEscalationAt" = {next}
+                    WHERE "Id" = {c.RequestId} AND "Version" = {c.Version} AND "NextEscalationAt" = {c.NextAt}
+                    """, ct);
+            await tx.CommitAsync(ct);
+        }
     }
 
     /// <summary>Levels (0 = the breach itself) whose time has come for one target. Pure.</summary>
     public static IEnumerable<int> DueLevels(DateTime createdAt, DateTime dueAt, IEnumerable<EscalationRule> rules, DateTime now)
     {
-        if (now > dueAt) yield return SlaEscalation.BreachLevel;
-        var atRisk = SlaClock.AtRiskAt(createdAt, dueAt);
+        if (IsDue(EscalationSchedule.LevelAt(createdAt, dueAt, null), now)) yield return SlaEscalation.BreachLevel;
         foreach (var rule in rules.OrderBy(r => r.Level))
-        {
-            var start = rule.Trigger == EscalationTrigger.AtRisk ? atRisk : dueAt;
-            var at = start.AddHours(rule.HoursAfterTrigger);
-            if (rule.Trigger == EscalationTrigger.Breached ? now > at || (rule.HoursAfterTrigger > 0 && now >= at) : now >= at)
+            if (IsDue(EscalationSchedule.LevelAt(createdAt, dueAt, rule), now))
                 yield return rule.Level;
-        }
     }
 
-    private static IEnumerable<int> DueLevels(Candidate c, List<EscalationRule> rules, DateTime now) => DueLevels(c.CreatedAt, c.DueAt, rules, now);
+    private static bool IsDue((DateTime At, bool Strict) level, DateTime now) => level.Strict ? now > level.At : now >= level.At;
 
     /// <summary>
     /// For the demo-city generator: the escalation rows the sweep would have recorded by <paramref name="now"/> for an
     /// open request, each at the moment its level came due, so a generated backlog starts with its escalations in the
-    /// past (as if the sweep had run all along) instead of firing them all at the first sweep. Pure.
+    /// past (as if the sweep had run all along) instead of firing them all at the first sweep; the request's next
+    /// escalation is scheduled after them. Pure (changes only the request it is given).
     /// </summary>
-    public static IEnumerable<SlaEscalation> PastEscalations(ServiceRequest request, IReadOnlyList<EscalationRule> rules, DateTime now)
+    public static List<SlaEscalation> SettleHistory(ServiceRequest request, IReadOnlyList<EscalationRule> rules, DateTime now)
     {
-        var targets = new List<(SlaTarget Target, DateTime Due)>();
-        if (ResponseOpen.Contains(request.Status) && request.ResponseDueAt is { } r) targets.Add((SlaTarget.Response, r));
-        if (request.Status.IsOpen() && request.ResolutionDueAt is { } s) targets.Add((SlaTarget.Resolution, s));
-        foreach (var (target, dueAt) in targets)
+        var rows = PastEscalations(request, rules, now).ToList();
+        request.ScheduleNextEscalation(EscalationSchedule.NextAt(request, rules, rows.Select(e => (e.Target, e.Level)).ToHashSet()));
+        return rows;
+    }
+
+    private static IEnumerable<SlaEscalation> PastEscalations(ServiceRequest request, IReadOnlyList<EscalationRule> rules, DateTime now)
+    {
+        foreach (var (target, dueAt) in EscalationSchedule.OpenTargets(request.Status, request.ResponseDueAt, request.ResolutionDueAt))
         {
-            var atRisk = SlaClock.AtRiskAt(request.CreatedAt, dueAt);
             foreach (var level in DueLevels(request.CreatedAt, dueAt, rules, now))
             {
                 var rule = rules.FirstOrDefault(x => x.Level == level);
-                var at = rule is null ? dueAt : (rule.Trigger == EscalationTrigger.AtRisk ? atRisk : dueAt).AddHours(rule.HoursAfterTrigger);
+                var at = EscalationSchedule.LevelAt(request.CreatedAt, dueAt, rule).At;
                 yield return new SlaEscalation
                 {
                     ServiceRequestId = request.Id, Target = target, Level = level, FiredAt = at < request.CreatedAt ? request.CreatedAt : at,
@@ -120,30 +144,16 @@ public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProv
         }
     }
 
-    /// <summary>
-    /// The at-risk point lies 20% of a target's length before its due time; the longest target bounds how far
-    /// ahead the sweep must look. Working-hour targets stretch over nights and weekends, so they count ×5.
-    /// </summary>
-    private static async Task<TimeSpan> AtRiskWindowAsync(CstDbContext db, CancellationToken ct)
-    {
-        var longest = await db.SlaPolicies.AsNoTracking()
-            .Select(p => (p.ResolutionHours > p.ResponseHours ? p.ResolutionHours : p.ResponseHours) * (p.UseWorkingHours ? 5 : 1))
-            .OrderByDescending(h => h).FirstOrDefaultAsync(ct);
-        return TimeSpan.FromHours(Math.Max(longest, 24) * (1 - SlaClock.AtRiskShare));
-    }
-
     /// <summary>One request's unit of work: re-read it and what fired inside a write transaction, fire what is due.</summary>
     private async Task<int> FireAsync(int requestId, List<EscalationRule> rules, DateTime now, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await RowLocks.LockRequestAsync(db, requestId, ct); // a workflow change waits, so the next instant below is computed from what is saved
         var request = await db.Requests.SingleAsync(r => r.Id == requestId, ct);
         var already = (await db.SlaEscalations.Where(e => e.ServiceRequestId == requestId).Select(e => new { e.Target, e.Level }).ToListAsync(ct))
             .Select(e => (e.Target, e.Level)).ToHashSet();
-
-        var targets = new List<(SlaTarget Target, DateTime Due)>();
-        if (ResponseOpen.Contains(request.Status) && request.ResponseDueAt is { } r) targets.Add((SlaTarget.Response, r));
-        if (request.Status.IsOpen() && request.ResolutionDueAt is { } s) targets.Add((SlaTarget.Resolution, s));
+        var targets = EscalationSchedule.OpenTargets(request.Status, request.ResponseDueAt, request.ResolutionDueAt).ToList();
 
         var recipients = new Recipients(db, request);
         var count = 0;
@@ -190,9 +200,12 @@ public sealed class SlaSweep(IDbContextFactory<CstDbContext> dbFactory, TimeProv
                 count++;
             }
         }
-        if (count == 0) return 0;
+        var scheduled = request.NextEscalationAt;
+        request.ScheduleNextEscalation(EscalationSchedule.NextAt(request, rules, already));
+        if (count == 0 && request.NextEscalationAt == scheduled) return 0;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        if (count == 0) return 0;
         events.Publish(new RequestChanged(request.Number, request.Status.Code()));
         if (request.Priority != priorityBefore) log.LogInformation("Raised {Number} to {Priority}", request.Number, request.Priority);
         notifications.Publish();

@@ -60,41 +60,8 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await RowLocks.LockRequestAsync(db, number, ct);
-
-        var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (request is null) return Result.NotFound(Texts.Get("There is no request {0}.", number));
-        if (request.Version != expectedVersion) return Result.Conflict(Texts.Get(ChangedByOthers));
-
-        var party = await PartyOfAsync(db, request, actor, ct);
-        if (trackingCode is not null)
-        {
-            if (request.TrackingCodeHash is null || !TrackingCodes.Matches(trackingCode, request.TrackingCodeHash))
-                return Result.NotFound(Texts.Get("There is no request {0}.", number));
-            party = Party.Reporter;
-        }
-        var command = await BuildCommandAsync(db, request, input, now, ct);
-        if (!command.Succeeded) return Result.Fail(command.Error!);
-
-        var from = request.Status;
-        var outcome = request.Transition(command.Value!, party, actor.Info, now);
-        if (!outcome.Succeeded) return outcome;
-
-        RequestChanged? mergedInto = null;
-        if (input.Action == WorkflowAction.CloseWithReason && input.CloseReason == CloseReason.Duplicate)
-            mergedInto = await Duplicates.DuplicateMerge.MergeAsync(db, request, command.Value!.MasterRequestId!.Value, actor, now, ct);
-        if (alsoInTransaction is not null) await alsoInTransaction(db, request, now);
-
-        await SupporterNotifications.EnqueueAsync(db, request, now, ct);
-        await SlaEffects.AfterTransitionAsync(db, request, from, input.Action, now, ct);
-        await AuditLog.AppendAsync(db, actor.Info, "request." + input.Action.ToString().ToLowerInvariant(), "ServiceRequest", number,
-            new
-            {
-                from = from.Code(), to = request.Status.Code(), input.CategoryId, priority = input.Priority?.ToString(),
-                input.TeamId, input.AgentId, input.Reason, input.ResolutionNote, closeReason = input.CloseReason?.ToString(), input.MasterNumber,
-            }, now, ct);
-
-        db.Entry(request).Property(r => r.Version).OriginalValue = expectedVersion;
+        var applied = await ApplyInAsync(db, new BatchItem(number, expectedVersion, input, alsoInTransaction), actor, trackingCode, now, rules: null, ct);
+        if (!applied.Result.Succeeded) return applied.Result;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -104,9 +71,129 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
         {
             return Result.Conflict(Texts.Get(ChangedByOthers));
         }
-        events.Publish(new RequestChanged(number, request.Status.Code()));
-        if (mergedInto is not null) events.Publish(mergedInto);
+        Publish(applied);
         return Result.Ok();
+    }
+
+    /// <summary>One workflow action for <see cref="ApplyBatchAsync"/>: the request, the version its caller saw, what to do.</summary>
+    public sealed record BatchItem(string Number, long ExpectedVersion, TransitionInput Input,
+        Func<CstDbContext, ServiceRequest, DateTime, Task>? AlsoInTransaction = null);
+
+    /// <summary>
+    /// Several workflow actions by one actor as one unit of work: one transaction, one save, each action checked and
+    /// recorded exactly as <see cref="ApplyAsync(string, long, TransitionInput, Actor, CancellationToken)"/> does (row lock,
+    /// version check, rules, history, SLA effects, audit entry). An action that is refused or whose request changed since
+    /// its version was read fails alone, with its message, and changes nothing; the others are saved. Results are in
+    /// the order of <paramref name="items"/>. For the system's own bulk work (auto-assignment).
+    /// </summary>
+    public async Task<IReadOnlyList<Result>> ApplyBatchAsync(IReadOnlyList<BatchItem> items, Actor actor, CancellationToken ct = default)
+    {
+        var results = new List<Result>(items.Count);
+        var applied = new List<Applied>();
+        if (items.Count == 0) return results;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // The audit and performance logs look at the change tracker on each append; with hundreds of requests tracked,
+            // detecting changes every time would cost O(n²): detect once, before saving.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var rules = await EscalationSchedule.ActiveRulesAsync(db, ct);
+            foreach (var item in items)
+            {
+                if (OutOfRange(item.Input) is { } outOfRange)
+                {
+                    results.Add(Result.Fail(outOfRange));
+                    continue;
+                }
+                var limited = limits.TryTakeAction(actor);
+                if (!limited.Succeeded)
+                {
+                    results.Add(limited);
+                    continue;
+                }
+                var one = await ApplyInAsync(db, item, actor, trackingCode: null, now, rules, ct);
+                results.Add(one.Result);
+                if (one.Result.Succeeded) applied.Add(one);
+            }
+            if (applied.Count == 0) return results;
+            try
+            {
+                db.ChangeTracker.DetectChanges();
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                applied.Clear(); // every row was locked and re-read above, so this is rare: do them one by one, each with its own check
+            }
+        }
+        if (applied.Count == 0 && results.Any(r => r.Succeeded))
+        {
+            for (var i = 0; i < items.Count; i++)
+                if (results[i].Succeeded)
+                    results[i] = await ApplyCoreAsync(items[i].Number, items[i].ExpectedVersion, items[i].Input, actor, trackingCode: null, items[i].AlsoInTransaction, ct);
+            return results;
+        }
+        foreach (var one in applied) Publish(one);
+        return results;
+    }
+
+    /// <summary>What one applied action has to tell the live views once it is committed.</summary>
+    private sealed record Applied(Result Result, RequestChanged? Changed = null, RequestChanged? MergedInto = null);
+
+    private void Publish(Applied applied)
+    {
+        if (applied.Changed is not null) events.Publish(applied.Changed);
+        if (applied.MergedInto is not null) events.Publish(applied.MergedInto);
+    }
+
+    /// <summary>
+    /// One workflow action inside the caller's transaction, saved by the caller: lock the row, re-read the request, check
+    /// the version the caller saw, apply the rules, then the history, merge, SLA effects, next escalation and audit entry.
+    /// On failure nothing is changed.
+    /// </summary>
+    private static async Task<Applied> ApplyInAsync(CstDbContext db, BatchItem item, Actor actor, string? trackingCode, DateTime now,
+        IReadOnlyCollection<EscalationRule>? rules, CancellationToken ct)
+    {
+        var (number, expectedVersion, input, alsoInTransaction) = item;
+        await RowLocks.LockRequestAsync(db, number, ct);
+
+        var request = await db.Requests.SingleOrDefaultAsync(r => r.Number == number, ct);
+        if (request is null) return new Applied(Result.NotFound(Texts.Get("There is no request {0}.", number)));
+        if (request.Version != expectedVersion) return new Applied(Result.Conflict(Texts.Get(ChangedByOthers)));
+
+        var party = await PartyOfAsync(db, request, actor, ct);
+        if (trackingCode is not null)
+        {
+            if (request.TrackingCodeHash is null || !TrackingCodes.Matches(trackingCode, request.TrackingCodeHash))
+                return new Applied(Result.NotFound(Texts.Get("There is no request {0}.", number)));
+            party = Party.Reporter;
+        }
+        var command = await BuildCommandAsync(db, request, input, now, ct);
+        if (!command.Succeeded) return new Applied(Result.Fail(command.Error!));
+
+        var from = request.Status;
+        var outcome = request.Transition(command.Value!, party, actor.Info, now);
+        if (!outcome.Succeeded) return new Applied(outcome);
+
+        RequestChanged? mergedInto = null;
+        if (input.Action == WorkflowAction.CloseWithReason && input.CloseReason == CloseReason.Duplicate)
+            mergedInto = await Duplicates.DuplicateMerge.MergeAsync(db, request, command.Value!.MasterRequestId!.Value, actor, now, ct);
+        if (alsoInTransaction is not null) await alsoInTransaction(db, request, now);
+
+        await SupporterNotifications.EnqueueAsync(db, request, now, ct);
+        await SlaEffects.AfterTransitionAsync(db, request, from, input.Action, now, ct);
+        await EscalationSchedule.RefreshAsync(db, request, ct, rules);
+        await AuditLog.AppendAsync(db, actor.Info, "request." + input.Action.ToString().ToLowerInvariant(), "ServiceRequest", number,
+            new
+            {
+                from = from.Code(), to = request.Status.Code(), input.CategoryId, priority = input.Priority?.ToString(),
+                input.TeamId, input.AgentId, input.Reason, input.ResolutionNote, closeReason = input.CloseReason?.ToString(), input.MasterNumber,
+            }, now, ct);
+
+        db.Entry(request).Property(r => r.Version).OriginalValue = expectedVersion;
+        return new Applied(Result.Ok(), new RequestChanged(number, request.Status.Code()), mergedInto);
     }
 
     /// <summary>
