@@ -73,7 +73,8 @@ public class RaceTests : IAsyncLifetime
         var auditBefore = await _city.AuditCountAsync();
 
         // Round 1, on triaged requests: two assignments, a close, and a merge into the next request (the merges form a
-        // ring, so if every merge won, every request would be a duplicate of another: the serialised checks prevent it).
+        // ring, so if every merge won, every request would be a duplicate of another, and chains X → A → B could form:
+        // the serialised checks refuse a master that is itself a duplicate and a request others were merged into).
         var round1 = new List<Attempt>();
         for (var i = 0; i < Requests; i++)
         {

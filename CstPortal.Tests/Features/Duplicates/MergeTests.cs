@@ -84,6 +84,26 @@ public class MergeTests : IAsyncLifetime
         await using var db = _city.Db();
         Assert.Equal(1, await db.RequestSupporters.CountAsync(s => s.ServiceRequestId == m.Id));
     }
+
+    [Fact]
+    public async Task A_request_others_were_merged_into_is_not_merged_away_so_no_chain_forms()
+    {
+        var master = (await _city.ReportPotholeAsync(_citizen)).Number;
+        var duplicate = (await _city.ReportPotholeAsync(_citizen, "Same pothole")).Number;
+        var other = (await _city.ReportPotholeAsync(_citizen, "A pothole nearby")).Number;
+        var triage = _city.Get<TriageService>();
+        Assert.True((await triage.MergeAsync(duplicate, 1, master, _dispatcher)).Succeeded);
+
+        var chain = await triage.MergeAsync(master, (await _city.LoadAsync(master)).Version, other, _dispatcher);
+
+        Assert.False(chain.Succeeded);
+        Assert.Contains("merged into this one", chain.Error);
+        var m = await _city.LoadAsync(master);
+        Assert.Equal(RequestStatus.New, m.Status);
+        Assert.Null(m.MasterRequestId);
+        // The other way round is what the dispatcher can do.
+        Assert.True((await triage.MergeAsync(other, 1, master, _dispatcher)).Succeeded);
+    }
 }
 
 public class MergedPhotoTests : IAsyncLifetime

@@ -128,6 +128,10 @@ public class TransitionRulesTests
         Assert.False(r.Succeeded);
         Assert.Contains("duplicates", r.Error);
         Assert.True(TransitionRules.Check(RequestStatus.New, WorkflowAction.CloseWithReason, Party.Dispatcher, dup with { MasterRequestIsValid = true }).Succeeded);
+        var master = TransitionRules.Check(RequestStatus.New, WorkflowAction.CloseWithReason, Party.Dispatcher, dup with { MasterRequestIsValid = true, HasDuplicatesMergedIn = true });
+        Assert.False(master.Succeeded); // a master is not merged away: no chains
+        Assert.Contains("merged into this one", master.Error);
+        Assert.True(TransitionRules.Check(RequestStatus.New, WorkflowAction.CloseWithReason, Party.Dispatcher, Complete with { HasDuplicatesMergedIn = true }).Succeeded);
     }
 
     [Fact]

@@ -14,6 +14,8 @@ public sealed record TransitionFacts
     public CloseReason? CloseReason { get; init; }
     /// <summary>Close as duplicate: the master request exists, is another request and is not itself closed as duplicate.</summary>
     public bool MasterRequestIsValid { get; init; }
+    /// <summary>Close as duplicate: other requests are already merged into this one (merging it away would make a chain).</summary>
+    public bool HasDuplicatesMergedIn { get; init; }
     /// <summary>When the request was resolved (for the reporter's reopen window).</summary>
     public DateTime? ResolvedAt { get; init; }
     public DateTime Now { get; init; }
@@ -76,6 +78,8 @@ public static class TransitionRules
                 Texts.Get("Choose why the request is closed: duplicate, invalid or not the municipality's responsibility."),
             WorkflowAction.CloseWithReason when facts.CloseReason == CloseReason.Duplicate && !facts.MasterRequestIsValid =>
                 Texts.Get("Name the request this one duplicates."),
+            WorkflowAction.CloseWithReason when facts.CloseReason == CloseReason.Duplicate && facts.HasDuplicatesMergedIn =>
+                Texts.Get("Other requests are already merged into this one: merge the other request into this one instead."),
             _ => null,
         };
         return problem is null ? Result<RequestStatus>.Ok(rule.To) : Result<RequestStatus>.Fail(problem);

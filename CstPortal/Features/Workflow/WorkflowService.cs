@@ -319,11 +319,15 @@ public sealed class WorkflowService(IDbContextFactory<CstDbContext> dbFactory, T
             }
             case WorkflowAction.CloseWithReason when input.CloseReason == CloseReason.Duplicate:
             {
+                // PostgreSQL: hold the master's row too, so a merge into it and a merge of it cannot both pass their checks.
+                if (!string.IsNullOrWhiteSpace(input.MasterNumber)) await RowLocks.LockRequestAsync(db, input.MasterNumber.Trim(), ct);
                 var master = string.IsNullOrWhiteSpace(input.MasterNumber) ? null
                     : await db.Requests.AsNoTracking().Where(r => r.Number == input.MasterNumber.Trim())
                         .Select(r => new { r.Id, r.CloseReason }).SingleOrDefaultAsync(ct);
                 var valid = master is not null && master.Id != request.Id && master.CloseReason != CloseReason.Duplicate;
-                return command with { Facts = facts with { MasterRequestIsValid = valid }, MasterRequestId = master?.Id };
+                // Masters stay masters: a request others were merged into is not merged away (no chains X → A → B).
+                var hasDuplicates = await db.Requests.AnyAsync(r => r.MasterRequestId == request.Id, ct);
+                return command with { Facts = facts with { MasterRequestIsValid = valid, HasDuplicatesMergedIn = hasDuplicates }, MasterRequestId = master?.Id };
             }
             default:
                 return command;
