@@ -26,8 +26,11 @@ public sealed record BenchTarget(Uri BaseAddress, int ProcessId, string DataDire
 
 /// <summary>How long and how hard each measure runs.</summary>
 public sealed record BenchSettings(TimeSpan IntakeDuration, TimeSpan MeasureDuration, int IntakeClients = 32, int ReadClients = 4, int MaxRequestsPerMeasure = 1_000_000,
-    int AutoAssignCount = 10_000, TimeSpan? AutoAssignBudget = null)
+    int AutoAssignCount = 10_000, TimeSpan? AutoAssignBudget = null, BrowserSettings? Browser = null)
 {
+    /// <summary>Circuits and page loads of the browser measures (the issue's counts unless told).</summary>
+    public BrowserSettings BrowserRuns => Browser ?? new BrowserSettings();
+
     /// <summary>The auto-assignment measure stops after this long even when requests are left (they are counted).</summary>
     public TimeSpan AutoAssignLimit => AutoAssignBudget ?? TimeSpan.FromSeconds(120);
 }
@@ -56,6 +59,9 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
         "auto-assignment of 10,000 triaged (AutoAssignService, in-process)",
         "PDF SLA report for a year (ExportService, in-process)",
         "database size per request",
+        "report page, first load in Chromium: largest contentful paint",
+        "manager map: drawn and interactive (Chromium)",
+        "Blazor: agent workbench circuits (Chromium pages, idle)",
     ];
 
     private readonly List<string> _notes = [];
@@ -251,8 +257,31 @@ public sealed class BenchmarkHarness(BenchTarget target, BenchSettings settings,
         rows.Add(new BenchRow(MeasureNames[11], "≤ 1.5 KB per request", null, 0, AppMemory(),
             Verdict(perRequest <= 1536) + string.Create(CultureInfo.InvariantCulture, $": {perRequest / 1024:0.00} KB ({bytes / 1048576.0:N0} MiB / {count:N0})")));
 
+        // 13 to 15. Browser measures: Debian's Chromium through Playwright against the app.
+        rows.AddRange(await BrowserRowsAsync(ct));
+
         await services.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        return rows;
+    }
+
+    /// <summary>The three browser rows (report page LCP, manager map, circuits); also on their own with --browser-only.</summary>
+    public async Task<IReadOnlyList<BenchRow>> BrowserRowsAsync(CancellationToken ct = default)
+    {
+        var rows = new List<BenchRow>();
+        var agentWork = await ScalarAsync($"""
+            SELECT COUNT(*) FROM "ServiceRequests" r JOIN "Agents" a ON a."Id" = r."AssignedAgentId" JOIN "AspNetUsers" u ON u."Id" = a."UserId"
+             WHERE u."NormalizedEmail" = 'AGENT@{Data.DemoCity.DemoCityPlan.EmailDomain.ToUpperInvariant()}' AND r."Status" IN ('Assigned','InProgress')
+            """, ct);
+        var open = await ScalarAsync("""SELECT COUNT(*) FROM "ServiceRequests" WHERE "Status" IN ('New','Triaged','Assigned','InProgress')""", ct);
+        await using var browser = await BrowserMeasures.StartAsync(target, settings.BrowserRuns, _notes, AppMemory);
+        // The page loads first: the circuits measure leaves the app holding (and still rendering) whatever it opened.
+        Log(MeasureNames[12]);
+        rows.Add(await browser.ReportLcpAsync(MeasureNames[12], ct));
+        Log(MeasureNames[13]);
+        rows.Add(await browser.ManagerMapAsync(MeasureNames[13], open, ct));
+        Log(MeasureNames[14]);
+        rows.Add(await browser.CircuitsAsync(MeasureNames[14], agentWork, ct));
         return rows;
     }
 

@@ -12,6 +12,8 @@ namespace CstPortal.Benchmarks;
 /// On PostgreSQL: --postgres "Host=...;Database=cst_bench_N;Username=..." (or CST_BENCH_POSTGRES), a database of its own
 /// per size (the app creates it); the data directory then holds evidence, keys and the seeded marker.
 /// --seed-only stops after seeding (and the first SLA sweep): a data directory to copy and measure against.
+/// Browser rows: --circuits N (200), --idle-seconds S (45), --page-loads N (7 counted loads of each page),
+/// --app-memory-cap-mib M (4096: no more circuits once the app holds more); --browser-only runs just those.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -25,6 +27,8 @@ public static class BenchmarkProgram
         var intakeSeconds = IntArg(args, "--intake-seconds", 30);
         var measureSeconds = IntArg(args, "--seconds", 10);
         var autoAssignSeconds = IntArg(args, "--auto-assign-seconds", 120);
+        var browser = new BrowserSettings(Circuits: IntArg(args, "--circuits", 200), IdleSeconds: IntArg(args, "--idle-seconds", 45),
+            ReportLoads: IntArg(args, "--page-loads", 7), MapLoads: IntArg(args, "--page-loads", 7), AppMemoryCapMiB: IntArg(args, "--app-memory-cap-mib", 4096));
         var appDll = Path.GetFullPath(StringArg(args, "--app") ?? throw new ArgumentException("--app path/to/CstPortal.dll is required"));
         var dataDirectory = Path.GetFullPath(StringArg(args, "--data") ?? Path.Combine("artifacts", "benchmark", $"requests-{requests}"));
         var output = Path.GetFullPath(StringArg(args, "--out") ?? "BENCHMARKS.md");
@@ -51,8 +55,9 @@ public static class BenchmarkProgram
 
         await using var app = await AppProcess.StartAsync(appDll, dataDirectory, seed: null, TimeSpan.FromMinutes(10), database);
         var harness = new BenchmarkHarness(new BenchTarget(app.BaseAddress, app.Pid, dataDirectory, Database: database),
-            new BenchSettings(TimeSpan.FromSeconds(intakeSeconds), TimeSpan.FromSeconds(measureSeconds), AutoAssignBudget: TimeSpan.FromSeconds(autoAssignSeconds)), Console.Out);
-        var rows = await harness.RunAsync();
+            new BenchSettings(TimeSpan.FromSeconds(intakeSeconds), TimeSpan.FromSeconds(measureSeconds), AutoAssignBudget: TimeSpan.FromSeconds(autoAssignSeconds), Browser: browser), Console.Out);
+        // --browser-only: the three Chromium rows alone (circuits, report page LCP, manager map), for work on the pages.
+        var rows = args.Contains("--browser-only") ? await harness.BrowserRowsAsync() : await harness.RunAsync();
         var section = harness.Markdown(string.Create(CultureInfo.InvariantCulture, $"{requests:N0} requests"), DateTimeOffset.UtcNow, rows, notes);
         if (!File.Exists(output))
             await File.WriteAllTextAsync(output, "# Benchmarks\n\nFigures from `bash scripts/benchmark.sh`; each run appends a dated section, earlier results are kept.\n\n");

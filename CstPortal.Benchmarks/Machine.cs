@@ -17,6 +17,10 @@ public static class Machine
     public static double? PeakMemoryMiB(int pid) =>
         ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) is { } line ? KbOf(line) / 1024.0 : null;
 
+    /// <summary>VmRSS (resident set now) of a process in MiB, or null when /proc does not say.</summary>
+    public static double? ResidentMemoryMiB(int pid) =>
+        ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) is { } line ? KbOf(line) / 1024.0 : null;
+
     private static long KbOf(string line) =>
         long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 

@@ -79,6 +79,7 @@ builder.Services.AddLoginRateLimit(); // sign-in posts per address per minute (4
 builder.Services.AddCstApis(builder.Configuration);
 builder.Services.AddCstJobs(builder.Configuration);
 builder.Services.AddCstHealthChecks(); // /healthz: database, migrations, scheduler
+builder.Services.AddCstBenchmark(builder.Configuration); // circuit counts for the benchmark harness, only when Cst:Benchmark:Enabled=true
 
 var app = builder.Build();
 
@@ -108,8 +109,7 @@ app.MapCitizenEndpoints();
 app.MapOpen311();
 app.MapIntegrationApi();
 app.MapOpenApi();
-// The benchmark harness's HTTP floor; mapped only when Cst:Benchmark:Enabled=true.
-if (app.Configuration.GetValue<bool>("Cst:Benchmark:Enabled")) app.MapGet("/bench/empty", () => Results.Ok()).ExcludeFromDescription();
+app.MapCstBenchmark(app.Configuration); // the benchmark harness's endpoints; mapped only when Cst:Benchmark:Enabled=true
 app.MapCstHealth();
 
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));

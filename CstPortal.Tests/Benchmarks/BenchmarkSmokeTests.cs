@@ -29,7 +29,8 @@ public sealed class BenchmarkSmokeTests
         var table = Path.Combine(app.DataDirectory, "benchmarks-smoke.md");
         var harness = new BenchmarkHarness(new BenchTarget(baseAddress, Environment.ProcessId, app.DataDirectory),
             new BenchSettings(IntakeDuration: TimeSpan.FromSeconds(2), MeasureDuration: TimeSpan.FromSeconds(2), IntakeClients: 8, ReadClients: 2, MaxRequestsPerMeasure: 200,
-                AutoAssignCount: 20, AutoAssignBudget: TimeSpan.FromSeconds(30)),
+                AutoAssignCount: 20, AutoAssignBudget: TimeSpan.FromSeconds(30),
+                Browser: new BrowserSettings(Circuits: 3, IdleSeconds: 1, ReportLoads: 1, MapLoads: 1, OpenAtOnce: 3)),
             TextWriter.Null);
 
         var rows = await harness.RunAsync();
