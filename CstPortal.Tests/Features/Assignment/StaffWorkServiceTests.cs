@@ -26,10 +26,26 @@ public class StaffWorkServiceTests : IAsyncLifetime
     private async Task<long> VersionAsync(string number) => (await _city.LoadAsync(number)).Version;
 
     [Fact]
+    public async Task The_workbench_gets_the_most_urgent_page_and_the_count_of_all_open_work()
+    {
+        for (var i = 0; i < 4; i++) await Arrange.AssignedToDemoAgentAsync(_city.Services);
+        var all = await Work.MyWorkAsync(_agent, int.MaxValue);
+        Assert.True(all.Total >= 4);
+        Assert.Equal(all.Total, all.Items.Count);
+        var due = all.Items.Select(i => i.ResolutionDueAt ?? DateTime.MaxValue).ToList();
+        Assert.Equal(due.Order(), due); // soonest due (overdue) first
+
+        var page = await Work.MyWorkAsync(_agent, 3);
+
+        Assert.Equal(all.Total, page.Total);
+        Assert.Equal(all.Items.Take(3).Select(i => i.Number), page.Items.Select(i => i.Number));
+    }
+
+    [Fact]
     public async Task Milestones_record_time_and_a_checked_position_and_remember_where_the_agent_was()
     {
         var number = await Arrange.AssignedToDemoAgentAsync(_city.Services);
-        Assert.Contains(await Work.MyWorkAsync(_agent), i => i.Number == number);
+        Assert.Contains((await Work.MyWorkAsync(_agent, int.MaxValue)).Items, i => i.Number == number);
 
         Assert.True((await Work.RecordAsync(number, await VersionAsync(number), FieldMilestone.Arrived, _agent, double.NaN, 5)).Succeeded);
         _city.Clock.Advance(TimeSpan.FromMinutes(5));
@@ -49,7 +65,7 @@ public class StaffWorkServiceTests : IAsyncLifetime
         var agent = await db.Agents.SingleAsync(a => a.UserId == _agent.UserId);
         Assert.Equal((40.03, -83.01), (agent.LastLatitude, agent.LastLongitude));
         Assert.Equal(_city.Clock.GetUtcNow().UtcDateTime, agent.LastActiveAt);
-        Assert.DoesNotContain(await Work.MyWorkAsync(_agent), i => i.Number == number);
+        Assert.DoesNotContain((await Work.MyWorkAsync(_agent, int.MaxValue)).Items, i => i.Number == number);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ public sealed record WorkItem(
     string Number, long Version, RequestStatus Status, string CategoryName, Priority Priority, string? Address, string ZoneName,
     string Description, double Latitude, double Longitude, DateTime CreatedAt, DateTime? ResolutionDueAt, bool Arrived, bool Overdue);
 
+/// <summary>A page of an agent's work: the most urgent requests and how many are open in all.</summary>
+public sealed record WorkPage(IReadOnlyList<WorkItem> Items, int Total);
+
 public enum FieldMilestone { Arrived, WorkStarted, Resolved }
 
 /// <summary>A position the browser reported; untrusted until checked.</summary>
@@ -34,21 +37,31 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
 {
     public async Task<int?> AgentIdAsync(Actor actor, CancellationToken ct = default) => await requests.AgentIdOfAsync(actor.UserId, ct);
 
-    /// <summary>The agent's open requests, most urgent first: overdue and soonest due, then priority, then oldest.</summary>
-    public async Task<IReadOnlyList<WorkItem>> MyWorkAsync(Actor actor, CancellationToken ct = default)
+    /// <summary>Cards the workbench shows at first, and adds per "show more": a phone shows a handful, not a backlog.</summary>
+    public const int PageSize = 20;
+
+    /// <summary>
+    /// The agent's open requests, most urgent first (soonest due, overdue ones first; then priority, then oldest): the
+    /// first <paramref name="take"/> of them, sorted and cut by the database, and the number open in all.
+    /// </summary>
+    public async Task<WorkPage> MyWorkAsync(Actor actor, int take = PageSize, CancellationToken ct = default)
     {
         var agentId = await requests.AgentIdOfAsync(actor.UserId, ct);
-        if (agentId is null) return [];
+        if (agentId is null) return new WorkPage([], 0);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ItemsAsync(db, r => r.AssignedAgentId == agentId, ct);
+        var total = await db.Requests.CountAsync(r => r.AssignedAgentId == agentId && OpenWork.Contains(r.Status), ct);
+        return new WorkPage(await ItemsAsync(db, r => r.AssignedAgentId == agentId, Math.Max(1, take), ct), total);
     }
 
-    private async Task<List<WorkItem>> ItemsAsync(CstDbContext db, System.Linq.Expressions.Expression<Func<ServiceRequest, bool>> where, CancellationToken ct)
+    private static readonly RequestStatus[] OpenWork = [RequestStatus.Assigned, RequestStatus.InProgress];
+
+    private async Task<List<WorkItem>> ItemsAsync(CstDbContext db, System.Linq.Expressions.Expression<Func<ServiceRequest, bool>> where, int take, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var open = new[] { RequestStatus.Assigned, RequestStatus.InProgress };
         var culture = Common.Cultures.Current;
-        var rows = await db.Requests.AsNoTracking().Where(where).Where(r => open.Contains(r.Status))
+        var rows = await db.Requests.AsNoTracking().Where(where).Where(r => OpenWork.Contains(r.Status))
+            .OrderBy(r => r.ResolutionDueAt == null).ThenBy(r => r.ResolutionDueAt).ThenBy(r => r.Priority).ThenBy(r => r.CreatedAt).ThenBy(r => r.Number)
+            .Take(take)
             .Select(r => new
             {
                 r.Number, r.Version, r.Status, Category = r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name, r.Priority, r.Address,
@@ -57,7 +70,6 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
             }).ToListAsync(ct);
         return rows.Select(r => new WorkItem(r.Number, r.Version, r.Status, r.Category, r.Priority, r.Address, r.Zone, r.Description,
                 r.Latitude, r.Longitude, r.CreatedAt, r.ResolutionDueAt, r.Arrived, r.ResolutionDueAt < now))
-            .OrderBy(i => i.ResolutionDueAt ?? DateTime.MaxValue).ThenBy(i => i.Priority).ThenBy(i => i.CreatedAt).ThenBy(i => i.Number, StringComparer.Ordinal)
             .ToList();
     }
 
@@ -120,10 +132,9 @@ public sealed class StaffWorkService(IDbContextFactory<CstDbContext> dbFactory, 
 
     private async Task<List<(int AgentId, WorkItem Item)>> ItemsWithAgentAsync(CstDbContext db, CancellationToken ct)
     {
-        var open = new[] { RequestStatus.Assigned, RequestStatus.InProgress };
-        var byNumber = await db.Requests.AsNoTracking().Where(r => r.AssignedAgentId != null && open.Contains(r.Status))
+        var byNumber = await db.Requests.AsNoTracking().Where(r => r.AssignedAgentId != null && OpenWork.Contains(r.Status))
             .Select(r => new { r.Number, AgentId = r.AssignedAgentId!.Value }).ToDictionaryAsync(x => x.Number, x => x.AgentId, ct);
-        var list = await ItemsAsync(db, r => r.AssignedAgentId != null, ct);
+        var list = await ItemsAsync(db, r => r.AssignedAgentId != null, int.MaxValue, ct);
         return list.Select(i => (byNumber[i.Number], i)).ToList();
     }
 
