@@ -43,6 +43,10 @@ internal static class SqliteBulkLoader
 
         var indexes = await SecondaryIndexesAsync(connection, tables, ct);
         foreach (var (name, _) in indexes) await ExecuteAsync(connection, $"DROP INDEX \"{name}\";", ct);
+        // The triggers that keep the summaries (KPI days, open cells) would do several upserts per row: off during the load,
+        // the summaries computed once from what was loaded, then the triggers back.
+        var triggers = await SchemaObjectsAsync(connection, "trigger", tables, ct);
+        foreach (var (name, _) in triggers) await ExecuteAsync(connection, $"DROP TRIGGER \"{name}\";", ct);
         var count = 0;
         try
         {
@@ -97,17 +101,24 @@ internal static class SqliteBulkLoader
             // Rebuilt once, over sorted data: much cheaper than keeping every index up to date row by row.
             var indexing = Stopwatch.StartNew();
             foreach (var (_, sql) in indexes) await ExecuteAsync(connection, sql + ";", CancellationToken.None);
+            foreach (var sql in KpiSummarySql.Rebuild(postgres: false).Append(OpenRequestCellsSql.Backfill))
+                await ExecuteAsync(connection, sql, CancellationToken.None);
+            foreach (var (_, sql) in triggers) await ExecuteAsync(connection, sql + ";", CancellationToken.None);
             progress(string.Create(CultureInfo.InvariantCulture,
                 $"{count:N0} requests: generating {generating.Elapsed.TotalSeconds:0.0} s, inserting {inserting.Elapsed.TotalSeconds:0.0} s, indexing {indexing.Elapsed.TotalSeconds:0.0} s"));
         }
         return count;
     }
 
-    private static async Task<List<(string Name, string Sql)>> SecondaryIndexesAsync(SqliteConnection connection, IReadOnlyList<string> tables, CancellationToken ct)
+    private static Task<List<(string Name, string Sql)>> SecondaryIndexesAsync(SqliteConnection connection, IReadOnlyList<string> tables, CancellationToken ct) =>
+        SchemaObjectsAsync(connection, "index", tables, ct);
+
+    private static async Task<List<(string Name, string Sql)>> SchemaObjectsAsync(SqliteConnection connection, string type, IReadOnlyList<string> tables, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("$type", type);
         var names = tables.Select((t, i) => { command.Parameters.AddWithValue($"$t{i}", t); return $"$t{i}"; });
-        command.CommandText = $"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({string.Join(", ", names)}) ORDER BY name";
+        command.CommandText = $"SELECT name, sql FROM sqlite_master WHERE type = $type AND sql IS NOT NULL AND tbl_name IN ({string.Join(", ", names)}) ORDER BY name";
         var result = new List<(string, string)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) result.Add((reader.GetString(0), reader.GetString(1)));
