@@ -12,7 +12,8 @@ namespace CstPortal.Tests.Security;
 /// <summary>
 /// Many people acting at once on the same requests, on a real SQLite file, each operation on its own DbContext
 /// (as the services always work), all released together. Each race has exactly one winner; every loser is told
-/// the request changed (or, for a merge whose master was merged away meanwhile, to name a valid master); no
+/// the request changed (or, for a merge whose master was merged away meanwhile, to name a valid master, or, for a
+/// merge of a request another was merged into meanwhile, to merge the other way); no
 /// request ends in an impossible state; the audit chain verifies.
 /// </summary>
 public class RaceTests : IAsyncLifetime
@@ -47,7 +48,8 @@ public class RaceTests : IAsyncLifetime
             var winners = race.Where(o => o.Result.Succeeded).Select(o => o.Attempt.What).ToList();
             Assert.True(winners.Count == 1, $"{race.Key}: {winners.Count} winners ({string.Join(", ", winners)})");
             foreach (var (attempt, result) in race.Where(o => !o.Result.Succeeded))
-                Assert.True(result.Error is WorkflowService.ChangedByOthers or "Name the request this one duplicates.",
+                Assert.True(result.Error is WorkflowService.ChangedByOthers or "Name the request this one duplicates."
+                        or "Other requests are already merged into this one: merge the other request into this one instead.",
                     $"{attempt.Number} {attempt.What}: {result.Error}");
         }
     }
