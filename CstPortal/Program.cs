@@ -93,6 +93,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseStatusCodePagesOnlyForNavigation(); // a POST keeps its bare status (Common/StatusCodePagesForNavigation.cs)
 app.UseApiErrorBodies();
 app.UseRequestLocalization(Cultures.LocalizationOptions()); // cookie, then the user's stored choice, then Accept-Language
 app.UseAntiforgery();
