@@ -123,6 +123,11 @@ public class StaffJourneyTests(BrowserFixture browser)
         await Journeys.WaitForInteractiveAsync(page);
 
         var card = page.Locator($"[data-number='{number}']");
+        // The note form opens on demand (closed forms are not rendered, to keep each circuit small).
+        await card.GetByRole(AriaRole.Button, new() { Name = "Note or reply" }).ClickAsync();
+        await card.GetByLabel("Text").FillAsync("Cones placed around the hole");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Add internal note" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Note saved.");
         await card.GetByRole(AriaRole.Button, new() { Name = "Arrived" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Arrival recorded.");
         await card.GetByRole(AriaRole.Button, new() { Name = "Start work" }).ClickAsync();

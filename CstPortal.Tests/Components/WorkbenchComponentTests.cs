@@ -1,3 +1,4 @@
+using AngleSharp.Dom;
 using System.Security.Claims;
 using Bunit;
 using CstPortal.Common;
@@ -50,6 +51,33 @@ public class WorkbenchComponentTests : BunitTestBase
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Resolved").Click();
 
         Assert.Equal((FieldMilestone.Resolved, "Filled with cold asphalt"), got);
+    }
+
+    [Fact]
+    public void The_hand_back_and_note_forms_open_on_demand_one_at_a_time_and_send_what_was_typed()
+    {
+        string? handedBack = null, note = null;
+        var cut = Render<WorkItemCard>(p => p
+            .Add(c => c.Item, Item(RequestStatus.Assigned))
+            .Add(c => c.OnHandBack, r => handedBack = r)
+            .Add(c => c.OnNote, n => note = n));
+        IElement Button(string text) => cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
+
+        Assert.Empty(cut.FindAll("input, textarea")); // closed forms are not rendered at all
+        Assert.Equal("false", Button("Hand back").GetAttribute("aria-expanded"));
+
+        Button("Hand back").Click();
+        Assert.Equal("true", cut.FindAll("button").First(b => b.TextContent.Trim() == "Hand back").GetAttribute("aria-expanded"));
+        cut.Find("input").Change("Needs a crane");
+        cut.FindAll("button").Last(b => b.TextContent.Trim() == "Hand back").Click();
+        Assert.Equal("Needs a crane", handedBack);
+
+        Button("Note or reply").Click(); // opening the note form closes the hand-back form
+        Assert.Single(cut.FindAll("textarea"));
+        Assert.Empty(cut.FindAll("input:not([type=hidden])"));
+        cut.Find("textarea").Input("Cones placed");
+        Button("Add internal note").Click();
+        Assert.Equal("Cones placed", note);
     }
 
     [Fact]
