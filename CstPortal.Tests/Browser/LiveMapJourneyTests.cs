@@ -29,6 +29,7 @@ public class LiveMapJourneyTests(BrowserFixture browser)
         var counter = page.GetByTestId("open-in-view");
         await Expect(counter).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[1-9][\d,]* open requests in view$"));
         var before = ParseCount(await counter.InnerTextAsync());
+        var zonesBefore = await ZoneOpenTotalAsync(page);
 
         var requests = browser.AppServices.GetRequiredService<RequestService>();
         var citizen = await Arrange.DemoActorAsync(browser.AppServices, Roles.Citizen);
@@ -37,6 +38,21 @@ public class LiveMapJourneyTests(BrowserFixture browser)
             "2 Market Square", new Dictionary<string, string> { ["size"] = "small" }), citizen);
         Assert.True(receipt.Succeeded, receipt.Error);
 
+        await Expect(counter).ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
+        await WaitForZoneOpenTotalAsync(page, zonesBefore + 1); // the zone counts are recounted on a change in the city...
+
+        // ...but not on a pan: the view's heat and count follow the map, the zone table stays as it was.
+        var map = await page.Locator(".cst-map").BoundingBoxAsync() ?? throw new InvalidOperationException("no map");
+        await page.Mouse.MoveAsync(map.X + map.Width / 2, map.Y + map.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(map.X + map.Width / 2 + 300, map.Y + map.Height / 2, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+        await Expect(counter).Not.ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
+        Assert.Equal(zonesBefore + 1, await ZoneOpenTotalAsync(page));
+        await page.Mouse.MoveAsync(map.X + map.Width / 2 + 300, map.Y + map.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(map.X + map.Width / 2, map.Y + map.Height / 2, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
         await Expect(counter).ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
 
         // Worked through to resolved (no longer open), it leaves the map again without a reload.
@@ -51,6 +67,19 @@ public class LiveMapJourneyTests(BrowserFixture browser)
         Assert.True((await workflow.ApplyAsync(number, 4, new TransitionInput(WorkflowAction.Resolve) { ResolutionNote = "Filled" }, agent)).Succeeded);
 
         await Expect(counter).ToHaveTextAsync($"{before.ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
+        await WaitForZoneOpenTotalAsync(page, zonesBefore);
+    }
+
+    /// <summary>The sum of the zone table's "Open" column.</summary>
+    private static Task<int> ZoneOpenTotalAsync(IPage page) =>
+        page.Locator("[data-testid=zone-counts] tbody tr td:nth-child(2)").EvaluateAllAsync<int>(
+            "cells => cells.reduce((sum, c) => sum + parseInt(c.textContent.replace(/,/g, ''), 10), 0)");
+
+    private static async Task WaitForZoneOpenTotalAsync(IPage page, int expected)
+    {
+        await page.WaitForFunctionAsync(
+            "expected => [...document.querySelectorAll('[data-testid=zone-counts] tbody tr td:nth-child(2)')].reduce((sum, c) => sum + parseInt(c.textContent.replace(/,/g, ''), 10), 0) === expected",
+            expected);
     }
 
     private static int ParseCount(string text) => int.Parse(text.Split(' ')[0], NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en"));
