@@ -19,6 +19,10 @@ namespace CstPortal.Data;
 /// </summary>
 public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
+    /// <summary>The open statuses as SQL literals (statuses are stored by name): a partial index's filter.</summary>
+    public static readonly string OpenStatusFilterSql =
+        $"\"Status\" IN ({string.Join(", ", Features.Workflow.RequestStatusExtensions.OpenStatuses.Select(s => $"'{s}'"))})";
+
     public DbSet<ServiceRequest> Requests => Set<ServiceRequest>();
     public DbSet<StatusChange> StatusChanges => Set<StatusChange>();
     public DbSet<RequestAnswer> RequestAnswers => Set<RequestAnswer>();
@@ -107,6 +111,9 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
                 .HasFilter("\"CloseReason\" IS NULL AND \"ResolvedAt\" > \"ResolutionDueAt\"");
             // The SLA sweep's one query: open requests whose next escalation has come (null once nothing is left).
             e.HasIndex(r => r.NextEscalationAt);
+            // The live map's zone counts: only the open requests, with their zone and due time (GeoFeedService.OpenCountsByZone
+            // names the statuses as the same literals, which is how SQLite knows it may use a partial index).
+            e.HasIndex(r => new { r.Status, r.ZoneId, r.ResolutionDueAt }, "IX_ServiceRequests_Open_Status_ZoneId_ResolutionDueAt").HasFilter(OpenStatusFilterSql);
         });
         b.Entity<StatusChange>(e =>
         {

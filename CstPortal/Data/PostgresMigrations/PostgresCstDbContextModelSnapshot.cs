@@ -1198,6 +1198,9 @@ namespace CstPortal.Data.PostgresMigrations
                     b.HasIndex(new[] { "CreatedAt" }, "IX_ServiceRequests_CreatedAt_Untriaged")
                         .HasFilter("\"TriagedAt\" IS NULL");
 
+                    b.HasIndex(new[] { "Status", "ZoneId", "ResolutionDueAt" }, "IX_ServiceRequests_Open_Status_ZoneId_ResolutionDueAt")
+                        .HasFilter("\"Status\" IN ('New', 'Triaged', 'Assigned', 'InProgress')");
+
                     b.ToTable("ServiceRequests", (string)null);
                 });
 
