@@ -42,17 +42,10 @@ public class LiveMapJourneyTests(BrowserFixture browser)
         await WaitForZoneOpenTotalAsync(page, zonesBefore + 1); // the zone counts are recounted on a change in the city...
 
         // ...but not on a pan: the view's heat and count follow the map, the zone table stays as it was.
-        var map = await page.Locator(".cst-map").BoundingBoxAsync() ?? throw new InvalidOperationException("no map");
-        await page.Mouse.MoveAsync(map.X + map.Width / 2, map.Y + map.Height / 2);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(map.X + map.Width / 2 + 300, map.Y + map.Height / 2, new() { Steps = 5 });
-        await page.Mouse.UpAsync();
+        await DragMapAsync(page, 300);
         await Expect(counter).Not.ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
         Assert.Equal(zonesBefore + 1, await ZoneOpenTotalAsync(page));
-        await page.Mouse.MoveAsync(map.X + map.Width / 2 + 300, map.Y + map.Height / 2);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(map.X + map.Width / 2, map.Y + map.Height / 2, new() { Steps = 5 });
-        await page.Mouse.UpAsync();
+        await DragMapAsync(page, -300);
         await Expect(counter).ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
 
         // Worked through to resolved (no longer open), it leaves the map again without a reload.
@@ -68,6 +61,17 @@ public class LiveMapJourneyTests(BrowserFixture browser)
 
         await Expect(counter).ToHaveTextAsync($"{before.ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
         await WaitForZoneOpenTotalAsync(page, zonesBefore);
+    }
+
+    /// <summary>Pans the map by dragging its middle sideways by dx pixels.</summary>
+    private static async Task DragMapAsync(IPage page, float dx)
+    {
+        var map = await page.Locator(".cst-map").BoundingBoxAsync() ?? throw new InvalidOperationException("The map has no box.");
+        var (x, y) = (map.X + map.Width / 2 - dx / 2, map.Y + map.Height / 2);
+        await page.Mouse.MoveAsync(x, y);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(x + dx, y, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
     }
 
     /// <summary>The sum of the zone table's "Open" column.</summary>
