@@ -20,7 +20,7 @@ public sealed record TeamEdit(int? Id, string Name, string Description, string? 
 
 public sealed record AgentEdit(int Id, int TeamId, int Capacity, bool IsActive, IReadOnlyCollection<int> SkillIds, IReadOnlyCollection<int> ZoneIds);
 
-public sealed record UserRow(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles);
+public sealed record UserRow(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool IsDisabled);
 
 public sealed record Named(int Id, string Name);
 
@@ -264,11 +264,11 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search)) q = q.Where(u => u.Email!.Contains(search.Trim()) || u.DisplayName.Contains(search.Trim()));
-        var users = await q.OrderBy(u => u.Email).Take(100).Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync(ct);
+        var users = await q.OrderBy(u => u.Email).Take(100).Select(u => new { u.Id, u.Email, u.DisplayName, u.LockoutEnd }).ToListAsync(ct);
         var ids = users.Select(u => u.Id).ToList();
         var roles = (await db.UserRoles.Where(ur => ids.Contains(ur.UserId)).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
             .ToListAsync(ct)).ToLookup(x => x.UserId, x => x.Name!);
-        return users.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, roles[u.Id].Order().ToList())).ToList();
+        return users.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, roles[u.Id].Order().ToList(), AccountLock.IsDisabled(u.LockoutEnd))).ToList();
     }
 
     public async Task<Result> SetRolesAsync(string userId, IReadOnlyCollection<string> roles, Actor actor, CancellationToken ct = default)
@@ -287,6 +287,41 @@ public sealed class AdminService(IDbContextFactory<CstDbContext> dbFactory, Zone
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await AuditLog.AppendAsync(db, actor.Info, "admin.user.roles", "User", user.Email ?? userId, new { add, remove }, Now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Result.Ok();
+    }
+
+    /// <summary>
+    /// Disables a user who has left: Identity's lockout with no end (so sign-in is refused) and a new security stamp, so
+    /// their sign-in cookies are refused at the next stamp check and open circuits at the next revalidation (both every
+    /// minute, Program.cs). Their requests, notes and audit entries stay as they are.
+    /// </summary>
+    public Task<Result> DisableUserAsync(string userId, Actor actor, CancellationToken ct = default) => SetDisabledAsync(userId, true, actor, ct);
+
+    /// <summary>Enables a disabled user again: the lockout end is cleared (and the failed sign-in count), the password is unchanged.</summary>
+    public Task<Result> EnableUserAsync(string userId, Actor actor, CancellationToken ct = default) => SetDisabledAsync(userId, false, actor, ct);
+
+    private async Task<Result> SetDisabledAsync(string userId, bool disable, Actor actor, CancellationToken ct)
+    {
+        if (!actor.IsIn(Roles.Admin)) return Result.Fail(Texts.Get("Only an administrator can disable or enable a user."));
+        if (disable && userId == actor.UserId) return Result.Fail(Texts.Get("You cannot disable your own account."));
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        // The user store saves through the scope's context: one transaction holds the change and its audit entry.
+        var db = scope.ServiceProvider.GetRequiredService<CstDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return Result.Fail(Texts.Get("That user no longer exists."));
+        if (AccountLock.IsDisabled(user.LockoutEnd) == disable) return Result.Ok(); // another administrator was first: nothing to do
+        var changed = disable
+            ? (await users.SetLockoutEnabledAsync(user, true)).Succeeded
+              && (await users.SetLockoutEndDateAsync(user, AccountLock.DisabledUntil)).Succeeded
+              && (await users.UpdateSecurityStampAsync(user)).Succeeded
+            : (await users.SetLockoutEndDateAsync(user, null)).Succeeded
+              && (await users.ResetAccessFailedCountAsync(user)).Succeeded;
+        if (!changed) return Result.Fail(Texts.Get("The account could not be changed; try again."));
+        await AuditLog.AppendAsync(db, actor.Info, disable ? "admin.user.disable" : "admin.user.enable", "User", user.Email ?? userId, null, Now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Result.Ok();
