@@ -74,7 +74,6 @@ builder.Services.AddCstIdentity().AddSignInManager().AddDefaultTokenProviders();
 builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
 builder.Services.AddCstFeatures();
-builder.Services.AddCitizenRateLimits();
 builder.Services.AddLoginRateLimit(); // sign-in posts per address per minute (429), Common/LoginRateLimit.cs
 builder.Services.AddCstApis(builder.Configuration);
 builder.Services.AddCstJobs(builder.Configuration);
