@@ -125,4 +125,20 @@ public class LanguageHttpTests(LanguageHttpTests.App app) : IClassFixture<Langua
         Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", html);
         Assert.DoesNotContain("dir=\"rtl\"", await Client().GetStringAsync("/")); // a visitor is not affected
     }
+
+    [Fact]
+    public async Task The_reconnect_dialog_is_arabic_with_the_culture_cookie_and_keeps_the_seconds_counter()
+    {
+        var html = WebUtility.HtmlDecode(await ArabicClient().GetStringAsync("/"));
+        var start = html.IndexOf("<dialog id=\"components-reconnect-modal\"", StringComparison.Ordinal);
+        var dialog = html[start..html.IndexOf("</dialog>", start, StringComparison.Ordinal)];
+
+        Assert.Contains("جارٍ إعادة الاتصال بالخادم...", dialog);                     // "Rejoining the server..."
+        Assert.Matches("ستُعاد المحاولة خلال <span id=\"components-seconds-to-next-attempt\"[^>]*></span> ثانية\\.", dialog);
+        Assert.Contains("إعادة المحاولة", dialog);                                      // "Retry"
+        Assert.Contains("استئناف", dialog);                                            // "Resume"
+        Assert.DoesNotContain("Rejoin", dialog);
+        Assert.Contains("id=\"components-reconnect-button\"", dialog);                // the ids ReconnectModal.razor.js looks for
+        Assert.Contains("id=\"components-resume-button\"", dialog);
+    }
 }
