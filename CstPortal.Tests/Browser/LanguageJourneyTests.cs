@@ -28,4 +28,32 @@ public class LanguageJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "اللغة: English" }).ClickAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "ltr");
     }
+
+    [Fact]
+    public async Task In_arabic_the_focused_skip_link_sits_at_the_right_edge_and_stays_small()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("report");
+        await Journeys.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Language: العربية" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
+        try
+        {
+            await Journeys.WaitForInteractiveAsync(page); // the switch reloads the page
+            var box = await page.EvaluateAsync<double[]>(
+                "() => { const a = document.querySelector('.cst-skip-link'); a.focus(); const r = a.getBoundingClientRect(); return [r.left, r.width]; }");
+            var (x, w) = (box[0], box[1]);
+            var width = await page.EvaluateAsync<double>("() => document.documentElement.clientWidth");
+
+            // Set on both sides, the link would stretch across the page; at the start edge in RTL, it ends near the right.
+            Assert.True(w is > 0 && w < 400, $"the skip link is {w}px wide in a {width}px page");
+            Assert.InRange(width - (x + w), 0, 24);
+        }
+        finally
+        {
+            await page.EvaluateAsync("() => document.activeElement?.blur()"); // a stretched skip link would cover the switch
+            await page.GetByRole(AriaRole.Button, new() { Name = "اللغة: English" }).ClickAsync();
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "ltr");
+        }
+    }
 }

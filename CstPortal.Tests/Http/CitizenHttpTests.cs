@@ -3,10 +3,7 @@ using CstPortal.Common;
 using CstPortal.Features.Requests;
 using CstPortal.Tests.Features.Requests;
 using CstPortal.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CstPortal.Tests.Http;
@@ -72,32 +69,5 @@ public class CitizenHttpTests(CstAppFactory factory) : IClassFixture<CstAppFacto
         var response = await _client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-}
-
-public class CitizenRateLimitPolicyTests
-{
-    [Fact]
-    public async Task An_http_endpoint_with_the_submission_policy_answers_429_with_a_clear_message_over_the_limit()
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Services.Configure<CitizenLimitOptions>(o => o.SubmissionsPerAddressPerHour = 2);
-        builder.Services.AddCitizenRateLimits();
-        await using var app = builder.Build();
-        app.UseRateLimiter();
-        app.MapPost("/submit", () => "ok").RequireRateLimiting(CitizenEndpoints.SubmissionPolicy);
-        await app.StartAsync();
-        var client = app.GetTestClient();
-
-        var first = await client.PostAsync("/submit", null);
-        var second = await client.PostAsync("/submit", null);
-        var third = await client.PostAsync("/submit", null);
-
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
-        Assert.Equal(CitizenLimits.TooMany, await third.Content.ReadAsStringAsync());
-        Assert.NotNull(third.Headers.RetryAfter);
     }
 }

@@ -125,4 +125,42 @@ public class LanguageHttpTests(LanguageHttpTests.App app) : IClassFixture<Langua
         Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", html);
         Assert.DoesNotContain("dir=\"rtl\"", await Client().GetStringAsync("/")); // a visitor is not affected
     }
+
+    [Fact]
+    public async Task The_reconnect_dialog_is_arabic_with_the_culture_cookie_and_keeps_the_seconds_counter()
+    {
+        var html = WebUtility.HtmlDecode(await ArabicClient().GetStringAsync("/"));
+        var start = html.IndexOf("<dialog id=\"components-reconnect-modal\"", StringComparison.Ordinal);
+        var dialog = html[start..html.IndexOf("</dialog>", start, StringComparison.Ordinal)];
+
+        Assert.Contains("جارٍ إعادة الاتصال بالخادم...", dialog);                     // "Rejoining the server..."
+        Assert.Matches("ستُعاد المحاولة خلال <span id=\"components-seconds-to-next-attempt\"[^>]*></span> ثانية\\.", dialog);
+        Assert.Contains("إعادة المحاولة", dialog);                                      // "Retry"
+        Assert.Contains("استئناف", dialog);                                            // "Resume"
+        Assert.DoesNotContain("Rejoin", dialog);
+        Assert.Contains("id=\"components-reconnect-button\"", dialog);                // the ids ReconnectModal.razor.js looks for
+        Assert.Contains("id=\"components-resume-button\"", dialog);
+    }
+
+    [Fact]
+    public async Task The_register_confirmation_page_is_arabic_with_the_culture_cookie()
+    {
+        var client = ArabicClient();
+
+        var unknown = await client.GetAsync("/Account/RegisterConfirmation?email=x");
+        var notFound = WebUtility.HtmlDecode(await unknown.Content.ReadAsStringAsync());
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/RegisterConfirmation?email=citizen%40riverton.example"));
+
+        // An address without an account answers 404, which the app shows as its (Arabic) not-found page.
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", notFound);
+        Assert.Matches("<h1[^>]*>غير موجود</h1>", notFound);                             // "Not found"
+        // The page every new citizen lands on.
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", page);
+        Assert.Matches("<h1[^>]*>تأكيد التسجيل</h1>", page);                             // "Register confirmation"
+        Assert.Contains("انقر هنا لتأكيد حسابك", page);                                   // "Click here to confirm your account"
+        Assert.Contains("Account/ConfirmEmail?userId=", page);
+        Assert.DoesNotContain("Register confirmation", page);
+        Assert.DoesNotContain("email sender", page);
+    }
 }

@@ -37,6 +37,11 @@ public sealed class LoginRateLimit(IOptions<CstOptions> options) : IRateLimiterP
 
 public static class LoginRateLimitSetup
 {
+    /// <summary>The HTTP rate limiter's services (UseRateLimiter needs them) and its one policy, sign-in posts.</summary>
     public static IServiceCollection AddLoginRateLimit(this IServiceCollection services) =>
-        services.Configure<RateLimiterOptions>(o => o.AddPolicy<string, LoginRateLimit>(LoginRateLimit.Policy));
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy<string, LoginRateLimit>(LoginRateLimit.Policy);
+        });
 }

@@ -1,10 +1,13 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CstPortal.Common;
+using CstPortal.Data;
 using CstPortal.Features.ApiKeys;
 using CstPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CstPortal.Tests.Features.Integration;
@@ -74,6 +77,39 @@ public class RateLimitTests(TightRateLimitAppFactory factory) : IClassFixture<Ti
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429], codes);
         Assert.NotNull(last.Headers.RetryAfter);
         Assert.Contains("<code>429</code>", await last.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_open311_submission_over_the_keys_budget_gets_429_with_retry_after_and_creates_no_request()
+    {
+        // A key of its own: the budget is per key per minute, and the other tests here spend the demo key's.
+        var key = (await factory.Services.GetRequiredService<ApiKeyService>()
+            .CreateAsync("busy open311 client", null, null, Actor.System("test"))).Value!;
+        var (lat, lng) = Scenario.CityCentre;
+        FormUrlEncodedContent Pothole(int i) => new(new Dictionary<string, string>
+        {
+            ["api_key"] = key, ["service_code"] = "pothole", ["description"] = $"Pothole number {i} by the bus stop",
+            ["lat"] = lat.ToString(CultureInfo.InvariantCulture), ["long"] = lng.ToString(CultureInfo.InvariantCulture), ["attribute[size]"] = "large",
+        });
+        async Task<int> CountAsync()
+        {
+            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync();
+            return await db.Requests.CountAsync();
+        }
+        var before = await CountAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var accepted = await _client.PostAsync("/open311/v2/requests.json", Pothole(i));
+            Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(before + 3, await CountAsync()); // within the budget, each post is a real submission
+        var limited = await _client.PostAsync("/open311/v2/requests.json", Pothole(3));
+
+        Assert.Equal((HttpStatusCode)429, limited.StatusCode);
+        Assert.NotNull(limited.Headers.RetryAfter);
+        Assert.Equal(429, JsonDocument.Parse(await limited.Content.ReadAsStringAsync()).RootElement[0].GetProperty("code").GetInt32());
+        Assert.Equal(before + 3, await CountAsync());
     }
 
     [Fact]

@@ -1,40 +1,13 @@
-using System.Security.Claims;
-using System.Threading.RateLimiting;
 using CstPortal.Common;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace CstPortal.Features.Requests;
 
-/// <summary>HTTP for the citizen portal: photos through an authorising endpoint, and the submission rate limit policy.</summary>
+/// <summary>
+/// HTTP for the citizen portal: photos through an authorising endpoint. Citizens submit through Blazor, where
+/// <see cref="CitizenLimits"/> counts per person and address; HTTP submissions come through Open311, limited per API key.
+/// </summary>
 public static class CitizenEndpoints
 {
-    /// <summary>Rate limit policy for HTTP endpoints that create requests or comments (per user, else per address).</summary>
-    public const string SubmissionPolicy = "citizen-submissions";
-
-    public static IServiceCollection AddCitizenRateLimits(this IServiceCollection services) =>
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                context.HttpContext.Response.Headers.RetryAfter = "600";
-                await context.HttpContext.Response.WriteAsync(Texts.Get(CitizenLimits.TooMany), ct);
-            };
-            o.AddPolicy(SubmissionPolicy, http =>
-            {
-                var limits = http.RequestServices.GetRequiredService<IOptions<CitizenLimitOptions>>().Value;
-                var user = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
-                var key = user is not null ? "user:" + user : "ip:" + http.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
-                {
-                    PermitLimit = user is not null ? limits.SubmissionsPerUserPerHour : limits.SubmissionsPerAddressPerHour,
-                    Window = TimeSpan.FromHours(1), SegmentsPerWindow = 6, QueueLimit = 0,
-                });
-            });
-        });
-
     public static IEndpointRouteBuilder MapCitizenEndpoints(this IEndpointRouteBuilder app)
     {
         // Photos are never static files: each one is looked up and checked for this viewer.

@@ -23,7 +23,7 @@ public sealed class CitizenLimitOptions
 /// Sliding-window limits per signed-in user and per client address: citizen submissions and comments (per hour),
 /// and every workflow action and note (per user per minute). Blazor actions travel over the circuit, not as HTTP
 /// requests, so the HTTP rate limiter never sees them: the services ask this directly, whoever calls them (a page,
-/// the REST API). The HTTP rate limiter policy for endpoints uses the same submission numbers.
+/// the REST API).
 /// </summary>
 public sealed class CitizenLimits(IOptions<CitizenLimitOptions> options, TimeProvider clock)
 {
