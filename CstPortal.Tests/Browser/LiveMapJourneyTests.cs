@@ -39,14 +39,7 @@ public class LiveMapJourneyTests(BrowserFixture browser)
         Assert.True(receipt.Succeeded, receipt.Error);
 
         await Expect(counter).ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
-        await WaitForZoneOpenTotalAsync(page, zonesBefore + 1); // the zone counts are recounted on a change in the city...
-
-        // ...but not on a pan: the view's heat and count follow the map, the zone table stays as it was.
-        await DragMapAsync(page, 300);
-        await Expect(counter).Not.ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
-        Assert.Equal(zonesBefore + 1, await ZoneOpenTotalAsync(page));
-        await DragMapAsync(page, -300);
-        await Expect(counter).ToHaveTextAsync($"{(before + 1).ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
+        await WaitForZoneOpenTotalAsync(page, zonesBefore + 1); // the zone counts are recounted on a change in the city
 
         // Worked through to resolved (no longer open), it leaves the map again without a reload.
         var workflow = browser.AppServices.GetRequiredService<WorkflowService>();
@@ -61,9 +54,14 @@ public class LiveMapJourneyTests(BrowserFixture browser)
 
         await Expect(counter).ToHaveTextAsync($"{before.ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
         await WaitForZoneOpenTotalAsync(page, zonesBefore);
+
+        // A pan changes the view's heat and count, not the zone table (zone counts do not depend on the view).
+        await DragMapAsync(page, 300);
+        await Expect(counter).Not.ToHaveTextAsync($"{before.ToString("N0", CultureInfo.GetCultureInfo("en"))} open requests in view");
+        Assert.Equal(zonesBefore, await ZoneOpenTotalAsync(page));
     }
 
-    /// <summary>Pans the map by dragging its middle sideways by dx pixels.</summary>
+    /// <summary>Pans the map by dragging across its middle sideways by dx pixels (Leaflet may glide further).</summary>
     private static async Task DragMapAsync(IPage page, float dx)
     {
         var map = await page.Locator(".cst-map").BoundingBoxAsync() ?? throw new InvalidOperationException("The map has no box.");

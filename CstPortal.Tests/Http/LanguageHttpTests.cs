@@ -61,7 +61,7 @@ public class LanguageHttpTests(LanguageHttpTests.App app) : IClassFixture<Langua
         Assert.DoesNotContain(">Remember me", login);
         Assert.DoesNotContain("Log in", login);
         Assert.Contains("<h1>هل نسيت كلمة المرور؟</h1>", forgot);
-        Assert.Contains("قُفل هذا الحساب مؤقتًا", lockout);    // "This account has been locked out"
+        Assert.Contains("هذا الحساب مقفل.", lockout);          // "This account is locked."
     }
 
     [Fact]
