@@ -76,7 +76,7 @@ builder.Services.AddCstIdentity().AddSignInManager().AddDefaultTokenProviders();
 // (IdentityRevalidatingAuthenticationStateProvider). One minute rather than the framework's 30: one small query per
 // signed-in user a minute, for a departed employee's access ending within a minute.
 builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
-builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+builder.Services.AddSingleton<IEmailSender<ApplicationUser>, CstPortal.Features.Notifications.IdentityEmails>(); // account emails through the outbox
 
 builder.Services.AddCstFeatures();
 builder.Services.AddLoginRateLimit(); // sign-in posts per address per minute (429), Common/LoginRateLimit.cs

@@ -37,6 +37,9 @@ public static partial class NotificationTexts
     public const string NeedsPerson = "needs-person";
     public const string SlaAtRisk = "sla-at-risk";
     public const string SlaBreached = "sla-breached";
+    public const string AccountConfirm = "account-confirm";
+    public const string PasswordReset = "password-reset";
+    public const string PasswordResetCode = "password-reset-code";
 
     public static readonly IReadOnlyList<NotificationKind> Kinds =
     [
@@ -47,6 +50,9 @@ public static partial class NotificationTexts
         new(NeedsPerson, ["number", "reason"]),
         new(SlaAtRisk, ["number", "target", "priority", "due", "rule", "queue"]),
         new(SlaBreached, ["number", "target", "priority", "due", "rule", "queue", "ago"]),
+        new(AccountConfirm, ["link"]),
+        new(PasswordReset, ["link"]),
+        new(PasswordResetCode, ["code"]),
     ];
 
     public static NotificationWording BuiltIn(string key, string culture) =>
