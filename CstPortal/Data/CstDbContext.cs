@@ -19,9 +19,14 @@ namespace CstPortal.Data;
 /// </summary>
 public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
-    /// <summary>The open statuses as SQL literals (statuses are stored by name): a partial index's filter.</summary>
-    public static readonly string OpenStatusFilterSql =
-        $"\"Status\" IN ({string.Join(", ", Features.Workflow.RequestStatusExtensions.OpenStatuses.Select(s => $"'{s}'"))})";
+    /// <summary>
+    /// The open statuses as a list of SQL literals ('New', 'Triaged', ...; statuses are stored by name), for hand-written
+    /// SQL (triggers, backfills) and partial-index filters: the one place they are spelled out.
+    /// </summary>
+    public static readonly string OpenStatusesSql = string.Join(", ", Features.Workflow.RequestStatusExtensions.OpenStatuses.Select(s => $"'{s}'"));
+
+    /// <summary>A partial index's filter: the open requests.</summary>
+    public static readonly string OpenStatusFilterSql = $"\"Status\" IN ({OpenStatusesSql})";
 
     public DbSet<ServiceRequest> Requests => Set<ServiceRequest>();
     public DbSet<StatusChange> StatusChanges => Set<StatusChange>();

@@ -14,15 +14,13 @@ namespace CstPortal.Data;
 public static class EscalationScheduleSql
 {
     // The literals below are EscalationSchedule.LookNow (2000-01-01 UTC); a test reads them back through EF.
-    private const string OpenStatuses = "('New', 'Triaged', 'Assigned', 'InProgress')";
-
     /// <summary>SQLite stores a DateTime as text "yyyy-MM-dd HH:mm:ss" (EF Core's format).</summary>
-    public const string SqliteBackfill =
-        $"""UPDATE "ServiceRequests" SET "NextEscalationAt" = '2000-01-01 00:00:00' WHERE "Status" IN {OpenStatuses};""";
+    public static readonly string SqliteBackfill =
+        $"""UPDATE "ServiceRequests" SET "NextEscalationAt" = '2000-01-01 00:00:00' WHERE "Status" IN ({CstDbContext.OpenStatusesSql});""";
 
     /// <summary>PostgreSQL: timestamp with time zone.</summary>
-    public const string PostgresBackfill =
-        $"""UPDATE "ServiceRequests" SET "NextEscalationAt" = TIMESTAMPTZ '2000-01-01 00:00:00+00' WHERE "Status" IN {OpenStatuses};""";
+    public static readonly string PostgresBackfill =
+        $"""UPDATE "ServiceRequests" SET "NextEscalationAt" = TIMESTAMPTZ '2000-01-01 00:00:00+00' WHERE "Status" IN ({CstDbContext.OpenStatusesSql});""";
 
     public static void Backfill(MigrationBuilder m) =>
         m.Sql(m.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL" ? PostgresBackfill : SqliteBackfill);

@@ -1,5 +1,4 @@
 using CstPortal.Features.Geo;
-using CstPortal.Features.Workflow;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace CstPortal.Data;
@@ -20,7 +19,7 @@ public static class OpenRequestCellsSql
         [$"{Table}_insert", $"{Table}_delete", $"{Table}_update_remove", $"{Table}_update_add"];
 
     /// <summary>The open statuses as SQL literals (enums are stored as their names).</summary>
-    private static string Open => string.Join(", ", RequestStatusExtensions.OpenStatuses.Select(s => $"'{s}'"));
+    private static string Open => CstDbContext.OpenStatusesSql;
 
     /// <summary>The heat feed's priority weight of a row (<c>NEW</c> or <c>OLD</c>): P1 4, P2 3, P3 2, P4 1.</summary>
     private static string Weight(string row) => $"""CASE {row}."Priority" WHEN 'P1' THEN 4 WHEN 'P2' THEN 3 WHEN 'P3' THEN 2 ELSE 1 END""";
