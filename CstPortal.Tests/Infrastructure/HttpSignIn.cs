@@ -32,6 +32,14 @@ public static partial class HttpSignInForm
         return fields;
     }
 
+    /// <summary>Opens a server-rendered form, fills <paramref name="input"/> over its hidden fields (antiforgery and all) and posts it.</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, Dictionary<string, string> input)
+    {
+        var fields = Hidden(await client.GetStringAsync(url));
+        foreach (var (k, v) in input) fields[k] = v;
+        return await client.PostAsync(url, new FormUrlEncodedContent(fields));
+    }
+
     [GeneratedRegex("""<input type="hidden" name="([^"]+)" value="([^"]*)" """)]
     private static partial Regex HiddenInput();
 }

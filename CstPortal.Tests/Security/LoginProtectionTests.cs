@@ -13,15 +13,8 @@ public class LoginProtectionTests(CstAppFactory factory) : IClassFixture<CstAppF
 
     private HttpClient NewClient() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, Dictionary<string, string> input)
-    {
-        var fields = HttpSignInForm.Hidden(await client.GetStringAsync(url));
-        foreach (var (k, v) in input) fields[k] = v;
-        return await client.PostAsync(url, new FormUrlEncodedContent(fields));
-    }
-
     private static Task<HttpResponseMessage> LogInAsync(HttpClient client, string email, string password) =>
-        PostFormAsync(client, "/Account/Login", new() { ["Input.Email"] = email, ["Input.Password"] = password });
+        HttpSignInForm.PostAsync(client, "/Account/Login", new() { ["Input.Email"] = email, ["Input.Password"] = password });
 
     [Fact]
     public async Task Five_wrong_passwords_lock_the_account_so_even_the_right_one_is_refused()
@@ -58,7 +51,7 @@ public class LoginProtectionTests(CstAppFactory factory) : IClassFixture<CstAppF
     public async Task Registration_accepts_a_long_passphrase()
     {
         Assert.True(Passphrase.Length >= 64);
-        using var response = await PostFormAsync(NewClient(), "/Account/Register", new()
+        using var response = await HttpSignInForm.PostAsync(NewClient(), "/Account/Register", new()
         {
             ["Input.Email"] = $"passphrase-{Guid.NewGuid():N}@example.org", ["Input.Password"] = Passphrase, ["Input.ConfirmPassword"] = Passphrase,
         });
@@ -75,7 +68,7 @@ public class LoginProtectionTests(CstAppFactory factory) : IClassFixture<CstAppF
     public async Task Registration_refuses_a_common_password_with_a_message(string common)
     {
         var email = $"common-{Guid.NewGuid():N}@example.org";
-        using var response = await PostFormAsync(NewClient(), "/Account/Register", new()
+        using var response = await HttpSignInForm.PostAsync(NewClient(), "/Account/Register", new()
         {
             ["Input.Email"] = email, ["Input.Password"] = common, ["Input.ConfirmPassword"] = common,
         });
@@ -91,14 +84,14 @@ public class LoginProtectionTests(CstAppFactory factory) : IClassFixture<CstAppF
     {
         var client = await factory.SignedInClientAsync("supervisor");
 
-        using var common = await PostFormAsync(client, "/Account/Manage/ChangePassword", new()
+        using var common = await HttpSignInForm.PostAsync(client, "/Account/Manage/ChangePassword", new()
         {
             ["Input.OldPassword"] = DemoCityPlan.DemoPassword, ["Input.NewPassword"] = "welcome123", ["Input.ConfirmPassword"] = "welcome123",
         });
         Assert.Equal(HttpStatusCode.OK, common.StatusCode);
         Assert.Contains("one of the most common ones", WebUtility.HtmlDecode(await common.Content.ReadAsStringAsync()));
 
-        using var changed = await PostFormAsync(client, "/Account/Manage/ChangePassword", new()
+        using var changed = await HttpSignInForm.PostAsync(client, "/Account/Manage/ChangePassword", new()
         {
             ["Input.OldPassword"] = DemoCityPlan.DemoPassword, ["Input.NewPassword"] = Passphrase, ["Input.ConfirmPassword"] = Passphrase,
         });
@@ -132,7 +125,7 @@ public class LoginProtectionTests(CstAppFactory factory) : IClassFixture<CstAppF
         var ranked = CommonPasswordValidator.Ranked.Skip(2899).First(p => p.Length >= 8);
         var rank = CommonPasswordValidator.Ranked.ToList().IndexOf(ranked) + 1;
         Assert.InRange(rank, 2900, 3000);
-        using var response = await PostFormAsync(NewClient(), "/Account/Register", new()
+        using var response = await HttpSignInForm.PostAsync(NewClient(), "/Account/Register", new()
         {
             ["Input.Email"] = $"ranked-{Guid.NewGuid():N}@example.org", ["Input.Password"] = ranked, ["Input.ConfirmPassword"] = ranked,
         });

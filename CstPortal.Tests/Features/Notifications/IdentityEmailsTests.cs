@@ -23,7 +23,7 @@ public partial class IdentityEmailsTests(CstAppFactory factory) : IClassFixture<
         var client = NewClient();
         var email = $"new-{Guid.NewGuid():N}@example.org";
 
-        using var registered = await PostFormAsync(client, "/Account/Register",
+        using var registered = await HttpSignInForm.PostAsync(client, "/Account/Register",
             new() { ["Input.Email"] = email, ["Input.Password"] = Passphrase, ["Input.ConfirmPassword"] = Passphrase });
         Assert.Contains("Account/RegisterConfirmation", registered.Headers.Location!.OriginalString);
 
@@ -47,8 +47,8 @@ public partial class IdentityEmailsTests(CstAppFactory factory) : IClassFixture<
         var known = $"citizen@{DemoCityPlan.EmailDomain}";
         var unknown = $"nobody-{Guid.NewGuid():N}@example.org";
 
-        (await PostFormAsync(client, "/Account/ForgotPassword", new() { ["Input.Email"] = known })).Dispose();
-        (await PostFormAsync(client, "/Account/ForgotPassword", new() { ["Input.Email"] = unknown })).Dispose();
+        (await HttpSignInForm.PostAsync(client, "/Account/ForgotPassword", new() { ["Input.Email"] = known })).Dispose();
+        (await HttpSignInForm.PostAsync(client, "/Account/ForgotPassword", new() { ["Input.Email"] = unknown })).Dispose();
 
         var mail = await EmailToAsync(known, subject: "Reset your password");
         Assert.Contains("/Account/ResetPassword?code=", Link().Match(mail.Body).Value);
@@ -57,13 +57,6 @@ public partial class IdentityEmailsTests(CstAppFactory factory) : IClassFixture<
     }
 
     private HttpClient NewClient() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, Dictionary<string, string> input)
-    {
-        var fields = HttpSignInForm.Hidden(await client.GetStringAsync(url));
-        foreach (var (k, v) in input) fields[k] = v;
-        return await client.PostAsync(url, new FormUrlEncodedContent(fields));
-    }
 
     private CstDbContext Db() => factory.Services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContext();
 
