@@ -162,8 +162,11 @@ if [ ${#sla_numbers[@]} -ne 12 ]; then
 else
   in_list=$(printf "'%s'," "${sla_numbers[@]}"); in_list=${in_list%,}
   # Age them directly in the database: created 30 days ago, both targets long breached, so every level is due now.
+  # The sweep reads only requests whose NextEscalationAt has come, so the edit marks them "look now" (2000-01-01, the
+  # app's EscalationSchedule.LookNow), as the app itself does after a rule edit.
   psql_cst -c "UPDATE \"ServiceRequests\" SET \"CreatedAt\" = \"CreatedAt\" - interval '30 days',
-      \"ResponseDueAt\" = \"CreatedAt\" - interval '29 days', \"ResolutionDueAt\" = \"CreatedAt\" - interval '25 days'
+      \"ResponseDueAt\" = \"CreatedAt\" - interval '29 days', \"ResolutionDueAt\" = \"CreatedAt\" - interval '25 days',
+      \"NextEscalationAt\" = '2000-01-01 00:00:00+00'
       WHERE \"Number\" IN ($in_list)"
   rules=$(psql_cst -c "SELECT count(*) FROM \"EscalationRules\" WHERE \"IsActive\"")
   expected=$(( ${#sla_numbers[@]} * 2 * (1 + rules) ))   # 2 targets x (the breach + each active rule)
