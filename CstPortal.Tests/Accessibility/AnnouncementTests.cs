@@ -25,6 +25,7 @@ public class AnnouncementTests : BunitTestBase, IAsyncLifetime
     {
         _city = await TestCity.CreateAsync();
         Services.AddSingleton(_city.Get<CitizenService>());
+        Services.AddSingleton(_city.Get<CstPortal.Features.Addresses.AddressRegister>());
         Services.AddSingleton(_city.Get<NotificationService>());
         Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<ClientAddress>();
@@ -57,7 +58,7 @@ public class AnnouncementTests : BunitTestBase, IAsyncLifetime
         Assert.Equal("true", categories.GetAttribute("aria-invalid"));
         Assert.Equal("Choose a category.", cut.Find("#" + categories.GetAttribute("aria-describedby")).TextContent.Trim());
         var map = cut.Find(".cst-map");
-        Assert.StartsWith("Put the pin where the problem is", cut.Find("#" + map.GetAttribute("aria-describedby")).TextContent.Trim());
+        Assert.StartsWith("Give the place of the problem", cut.Find("#" + map.GetAttribute("aria-describedby")).TextContent.Trim());
 
         // A fixed field lets go of its message at once; the others keep theirs.
         description.Change("Pothole in front of number 4");

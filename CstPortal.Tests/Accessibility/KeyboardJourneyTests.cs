@@ -1,4 +1,5 @@
 using CstPortal.Data.DemoCity;
+using CstPortal.Features.Addresses;
 using CstPortal.Tests.Browser;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -57,6 +58,47 @@ public class KeyboardJourneyTests(BrowserFixture browser)
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#main-content")).ToBeFocusedAsync();
 
+        await ChoosePotholeAndDescribeAsync(page, "Pothole by the crossing, reported with a keyboard");
+
+        // 3. The pin: focus the map, pan it with an arrow key, Enter puts the pin under the crosshair.
+        await TabToAsync(page, "el.classList.contains('cst-map')", "the map");
+        await AssertVisibleFocusAsync(page);
+        await page.Keyboard.PressAsync("ArrowUp");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("pin")).ToContainTextAsync("Pin at");
+        await TabToAsync(page, "el.matches('input') && el.labels?.[0]?.textContent.includes('Address or landmark')", "the address");
+        await page.Keyboard.TypeAsync("Crossing of Mill Road and Elm Street");
+
+        await SendAsync(page);
+    }
+
+    [Fact]
+    public async Task A_citizen_gives_the_place_by_its_address_with_the_keyboard_instead_of_the_map()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("report");
+        await A11yPages.WaitUntilSettledAsync(page);
+        await ChoosePotholeAndDescribeAsync(page, "Pothole outside number 12, placed by its address");
+
+        // 3. The place by address: type part of it, arrow down to the city's address, Enter chooses it and puts the pin there.
+        await TabToAsync(page, "el.matches('input') && el.labels?.[0]?.textContent.includes('Find the address')", "the address search");
+        await AssertVisibleFocusAsync(page);
+        await page.Keyboard.TypeAsync("12 elm ave");
+        await Expect(page.GetByRole(AriaRole.Option, new() { Name = "12 Elm Avenue", Exact = true })).ToBeVisibleAsync(Slow);
+        const string highlighted = "() => document.querySelector('.mud-popover-open .mud-selected-item')?.textContent.trim()";
+        for (var i = 0; i < AddressRegister.MaxMatches && await page.EvaluateAsync<string?>(highlighted) != "12 Elm Avenue"; i++)
+            await page.Keyboard.PressAsync("ArrowDown");
+        Assert.Equal("12 Elm Avenue", await page.EvaluateAsync<string?>(highlighted));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("pin")).ToContainTextAsync("(12 Elm Avenue)");
+        await Expect(page.GetByLabel("Address or landmark (optional)")).ToHaveValueAsync("12 Elm Avenue");
+
+        await SendAsync(page);
+    }
+
+    /// <summary>Steps 1 and 2 of the report form with keys only: the category and its question, then the description.</summary>
+    private static async Task ChoosePotholeAndDescribeAsync(IPage page, string description)
+    {
         // 1. The category: Tab into the radio group, arrow keys to "Pothole"; then its question the same way.
         await TabToAsync(page, "el.name === 'category'", "the category choices");
         for (var i = 0; i < 20 && !await page.EvaluateAsync<bool>("() => document.activeElement.closest('label').textContent.trim() === 'Pothole'"); i++)
@@ -71,18 +113,12 @@ public class KeyboardJourneyTests(BrowserFixture browser)
 
         // 2. The description, typed.
         await TabToAsync(page, "el.matches('textarea') && el.labels?.[0]?.textContent.includes('Description')", "the description");
-        await page.Keyboard.TypeAsync("Pothole by the crossing, reported with a keyboard");
+        await page.Keyboard.TypeAsync(description);
+    }
 
-        // 3. The pin: focus the map, pan it with an arrow key, Enter puts the pin under the crosshair.
-        await TabToAsync(page, "el.classList.contains('cst-map')", "the map");
-        await AssertVisibleFocusAsync(page);
-        await page.Keyboard.PressAsync("ArrowUp");
-        await page.Keyboard.PressAsync("Enter");
-        await Expect(page.GetByTestId("pin")).ToContainTextAsync("Pin at");
-        await TabToAsync(page, "el.matches('input') && el.labels?.[0]?.textContent.includes('Address or landmark')", "the address");
-        await page.Keyboard.TypeAsync("Crossing of Mill Road and Elm Street");
-
-        // 4. Send.
+    /// <summary>Step 4: Tab to the send button and press Enter; the receipt shows a tracking code.</summary>
+    private static async Task SendAsync(IPage page)
+    {
         await TabToAsync(page, ButtonNamed("Send report"), "the send button");
         await AssertVisibleFocusAsync(page);
         await page.Keyboard.PressAsync("Enter");

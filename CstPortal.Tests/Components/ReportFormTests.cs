@@ -16,6 +16,7 @@ public class ReportFormTests : BunitTestBase, IAsyncLifetime
     {
         _city = await TestCity.CreateAsync();
         Services.AddSingleton(_city.Get<CitizenService>());
+        Services.AddSingleton(_city.Get<CstPortal.Features.Addresses.AddressRegister>());
         Services.AddSingleton<IHttpContextAccessor, HttpContextAccessor>();
         Services.AddScoped<ClientAddress>();
         AddAuthorization(); // not signed in: an anonymous reporter
@@ -43,7 +44,7 @@ public class ReportFormTests : BunitTestBase, IAsyncLifetime
             var alert = cut.Find("[role=alert]");
             Assert.Contains("Choose a category.", alert.TextContent);
             Assert.Contains("Describe the problem.", alert.TextContent);
-            Assert.Contains("Put the pin where the problem is", alert.TextContent);
+            Assert.Contains("Give the place of the problem", alert.TextContent);
         });
         Assert.Equal(before, await _city.RequestCountAsync());
     }

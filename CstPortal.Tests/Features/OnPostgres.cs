@@ -8,6 +8,7 @@ namespace CstPortal.Tests.Features;
 // A new service test class that uses TestCity.CreateAsync(this) belongs here too.
 
 public sealed class AdminServiceTestsOnPostgres : Admin.AdminServiceTests, IOnPostgres;
+public sealed class AddressRegisterTestsOnPostgres : Addresses.AddressRegisterTests, IOnPostgres;
 public sealed class ExportTestsOnPostgres : Analytics.ExportTests, IOnPostgres;
 public sealed class KpiServiceTestsOnPostgres : Analytics.KpiServiceTests, IOnPostgres;
 public sealed class KpiSummaryTestsOnPostgres : Analytics.KpiSummaryTests, IOnPostgres;

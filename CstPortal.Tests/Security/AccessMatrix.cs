@@ -100,6 +100,7 @@ public static class AccessMatrix
         ["GET /admin/teams"] = Access.Only(Roles.Admin),
         ["GET /admin/users"] = Access.Only(Roles.Admin),
         ["GET /admin/zones"] = Access.Only(Roles.Admin),
+        ["GET /admin/addresses"] = Access.Only(Roles.Admin),
         ["GET /admin/api-keys"] = Access.Only(Roles.Admin),
         ["GET /admin/audit"] = Access.Only(Roles.Admin),
         ["GET /admin/sla"] = Access.Only(Roles.Admin),

@@ -23,6 +23,7 @@ public static class ServiceRegistration
         services.AddLiveBackplane();
         services.AddSingleton<RequestEvents>();
         services.AddSingleton<ZoneDirectory>();
+        services.AddSingleton<Features.Addresses.AddressRegister>();
         services.AddSingleton<RequestService>();
         services.AddSingleton<WorkflowService>();
         services.AddSingleton<AuditService>();

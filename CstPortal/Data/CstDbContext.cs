@@ -44,6 +44,7 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
     public DbSet<QuestionTranslation> QuestionTranslations => Set<QuestionTranslation>();
     public DbSet<Features.Notifications.NotificationTemplate> NotificationTemplates => Set<Features.Notifications.NotificationTemplate>();
     public DbSet<Zone> Zones => Set<Zone>();
+    public DbSet<Features.Addresses.AddressPoint> AddressPoints => Set<Features.Addresses.AddressPoint>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Skill> Skills => Set<Skill>();
     public DbSet<Agent> Agents => Set<Agent>();
@@ -196,6 +197,11 @@ public class CstDbContext(DbContextOptions<CstDbContext> options) : IdentityDbCo
             e.HasIndex(z => z.Code).IsUnique();
             e.Property(z => z.Code).HasMaxLength(32);
             e.Property(z => z.Name).HasMaxLength(200);
+        });
+        b.Entity<Features.Addresses.AddressPoint>(e =>
+        {
+            e.HasIndex(a => a.SearchKey).IsUnique();
+            e.Property(a => a.Text).HasMaxLength(Features.Addresses.AddressPoint.MaxText);
         });
         b.Entity<Team>(e => { e.Property(t => t.Name).HasMaxLength(200); e.Property(t => t.Description).HasMaxLength(1000); });
         b.Entity<Skill>(e => { e.HasIndex(s => s.Code).IsUnique(); e.Property(s => s.Code).HasMaxLength(64); e.Property(s => s.Name).HasMaxLength(200); });

@@ -223,13 +223,34 @@ public class Open311ApiTests(ApiAppFactory factory) : IClassFixture<ApiAppFactor
     }
 
     [Fact]
-    public async Task An_address_without_a_point_is_refused_with_the_reason()
+    public async Task An_address_without_a_point_that_the_register_does_not_hold_is_refused_with_the_reason()
     {
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync();
+        var before = await db.Requests.CountAsync();
+
         var (status, body) = await PostAsync("/open311/v2/requests.json",
-            Form([("api_key", Key), ("service_code", "pothole"), ("address_string", "1 Main Street"), ("description", "hole")]));
+            Form([("api_key", Key), ("service_code", "pothole"), ("address_string", "1 Main Street"), ("description", "hole"), ("attribute[size]", "large")]));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("does not geocode address_string", body);
+        Assert.Contains("not an address of the city's address register", body);
+        Assert.Equal(before, await db.Requests.CountAsync());
+    }
+
+    [Fact]
+    public async Task An_address_of_the_register_without_a_point_takes_the_register_s_point()
+    {
+        var registered = await factory.Services.GetRequiredService<CstPortal.Features.Addresses.AddressRegister>().FindAsync("12 Elm Avenue");
+        Assert.NotNull(registered);
+
+        var (status, body) = await PostAsync("/open311/v2/requests.json",
+            Form([("api_key", Key), ("service_code", "pothole"), ("address_string", "12 elm ave."), ("description", "Deep hole by the kerb"), ("attribute[size]", "large")]));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var number = JsonDocument.Parse(body).RootElement[0].GetProperty("service_request_id").GetString();
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<CstDbContext>>().CreateDbContextAsync();
+        var stored = await db.Requests.AsNoTracking().SingleAsync(r => r.Number == number);
+        Assert.Equal((registered.Latitude, registered.Longitude), (stored.Latitude, stored.Longitude));
+        Assert.Equal("12 elm ave.", stored.Address); // what the client sent is kept as it was written
     }
 
     [Fact]

@@ -169,6 +169,43 @@ public static class DemoCityPlan
         "River Road", "Station Approach", "Tanner's Yard", "Union Street", "Victoria Terrace", "Willow Bank",
     ];
 
+    // The address register: the even-indexed streets run west to east, the odd-indexed ones south to north, 11 each,
+    // evenly spaced inside the city; numbers 1 to 239 along each, odd on the north/east side and even on the other.
+    private const int HousesPerSide = 120;
+    private const double StreetMargin = 0.004, SideOffset = 0.0002;
+    private static int StreetsPerAxis => Streets.Length / 2;
+    private static double StreetLat(int i) => LatLines[0] + StreetMargin + i * (LatLines[^1] - LatLines[0] - 2 * StreetMargin) / (StreetsPerAxis - 1);
+    private static double StreetLng(int j) => LngLines[0] + StreetMargin + j * (LngLines[^1] - LngLines[0] - 2 * StreetMargin) / (StreetsPerAxis - 1);
+    private static double Along(double from, double to, int house) => from + StreetMargin + (house - 1) * (to - from - 2 * StreetMargin) / (HousesPerSide - 1);
+
+    /// <summary>Every address of the demo city's register with its point (about 5,000).</summary>
+    public static IEnumerable<(string Text, double Lat, double Lng)> Addresses()
+    {
+        for (var i = 0; i < StreetsPerAxis; i++)
+            for (var n = 1; n < 2 * HousesPerSide; n++)
+            {
+                var house = (n + 1) / 2;
+                var side = n % 2 == 1 ? SideOffset : -SideOffset;
+                yield return ($"{n} {Streets[2 * i]}", StreetLat(i) + side, Along(LngLines[0], LngLines[^1], house));
+                yield return ($"{n} {Streets[2 * i + 1]}", Along(LatLines[0], LatLines[^1], house), StreetLng(i) + side);
+            }
+    }
+
+    /// <summary>The register address nearest a point (its nearest street, the house number at that place on it).</summary>
+    public static string NearestAddress(double lat, double lng)
+    {
+        var i = Math.Clamp((int)Math.Round((lat - StreetLat(0)) / (StreetLat(1) - StreetLat(0))), 0, StreetsPerAxis - 1);
+        var j = Math.Clamp((int)Math.Round((lng - StreetLng(0)) / (StreetLng(1) - StreetLng(0))), 0, StreetsPerAxis - 1);
+        var lngScale = Math.Cos(CenterLat * Math.PI / 180); // a degree of longitude is this much shorter than one of latitude here
+        var eastWest = Math.Abs(lat - StreetLat(i)) <= Math.Abs(lng - StreetLng(j)) * lngScale;
+        var (position, from, to, offset, street) = eastWest
+            ? (lng, LngLines[0], LngLines[^1], lat - StreetLat(i), Streets[2 * i])
+            : (lat, LatLines[0], LatLines[^1], lng - StreetLng(j), Streets[2 * j + 1]);
+        var house = Math.Clamp((int)Math.Round((position - from - StreetMargin) / ((to - from - 2 * StreetMargin) / (HousesPerSide - 1))) + 1, 1, HousesPerSide);
+        var number = offset >= 0 ? 2 * house - 1 : Math.Min(2 * house, 2 * HousesPerSide - 2);
+        return $"{number} {street}";
+    }
+
     public static readonly string[] CitizenComments =
     [
         "Thank you for the quick response!", "Still there this morning.", "It is getting worse after the rain.",

@@ -2,6 +2,7 @@ using CstPortal.Common;
 using CstPortal.Features.ApiKeys;
 using CstPortal.Features.Assignment;
 using CstPortal.Features.Audit;
+using CstPortal.Features.Addresses;
 using CstPortal.Features.Geo;
 using CstPortal.Features.Requests;
 using CstPortal.Features.Sla;
@@ -47,6 +48,7 @@ public sealed class DemoCitySeeder(
             zones.Add(new Zone { Code = DemoCityPlan.Zones[i].Code, Name = DemoCityPlan.Zones[i].Name, BoundaryGeoJson = ZoneLocator.ToGeoJson(shape) });
         }
         db.Zones.AddRange(zones);
+        db.AddressPoints.AddRange(DemoCityPlan.Addresses().Select(a => new AddressPoint(a.Text, a.Lat, a.Lng)));
         var skills = DemoCityPlan.Skills.Select(s => new Skill { Code = s.Code, Name = s.Name }).ToList();
         db.Skills.AddRange(skills);
         var teams = DemoCityPlan.Teams.Select(t => new Team { Name = t.Name, Description = t.Description, SupervisorUserId = demoUsers[Roles.Supervisor] }).ToList();

@@ -76,7 +76,8 @@ public sealed class DemoRequestGenerator
             < 0.60 when _citizenIds.Count > 0 => _citizenIds[_rng.Next(_citizenIds.Count)],
             _ => null,
         };
-        var address = $"{_rng.Next(1, 240)} {DemoCityPlan.Streets[_rng.Next(DemoCityPlan.Streets.Length)]}";
+        _rng.Next(1, 240); _rng.Next(DemoCityPlan.Streets.Length); // the draws an older random address took: the rest of the data stays as it was
+        var address = DemoCityPlan.NearestAddress(lat, lng);
         var answers = category.Questions.Where(q => q.Required || _rng.NextDouble() < 0.5)
             .ToDictionary(q => q.Code, q => q.Type switch
             {

@@ -25,7 +25,7 @@ public static partial class Open311Endpoints
         v2.MapPost("/requests.{format}", Post)
             .Accepts<Open311PostForm>("application/x-www-form-urlencoded")
             .WithSummary("Create a service request (api_key required; Idempotency-Key header honoured)")
-            .WithDescription("Form fields as the specification says; attributes as attribute[CODE]=value or attribute[CODE][]=value for several. A point (lat and long) is required: requests are routed by the zone the point lies in and address_string is not geocoded.")
+            .WithDescription("Form fields as the specification says; attributes as attribute[CODE]=value or attribute[CODE][]=value for several. A location is required: lat and long, or an address_string found in the city's address register (the request then takes that address's point; anything else is refused with 400). Requests are routed by the zone the point lies in.")
             .Answers();
         v2.MapGet("/tokens/{token}.{format}", Token).WithSummary("The service_request_id a token stands for").Answers();
         v2.MapGet("/requests.{format}", Requests)

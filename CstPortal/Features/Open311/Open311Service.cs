@@ -46,7 +46,7 @@ public sealed record Open311Receipt(string? RequestId, string Token, string? Ser
 /// same audit), reads are projections that never include the reporter's name, email or phone.
 /// Status: new, triaged, assigned and in_progress are "open"; resolved and closed are "closed".
 /// </summary>
-public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Open311Intake intake, TimeProvider clock)
+public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Open311Intake intake, Addresses.AddressRegister addresses, TimeProvider clock)
 {
     public const int MaxPageSize = 1000;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(90);
@@ -71,22 +71,25 @@ public sealed class Open311Service(IDbContextFactory<CstDbContext> dbFactory, Op
     /// <summary>
     /// Creates a request, or with an Idempotency-Key already used by this key answers as the first time and
     /// creates nothing. What the form says is checked here; the rest is written by <see cref="Open311Intake"/>, many
-    /// submissions to a transaction, and answered once that transaction is committed.
+    /// submissions to a transaction, and answered once that transaction is committed. An address_string without lat and
+    /// long is looked up in the city's address register and the request takes that address's point.
     /// </summary>
-    public Task<Open311Outcome<Open311Receipt>> SubmitAsync(Open311Post post, ApiCaller caller, string? idempotencyKey, CancellationToken ct = default)
+    public async Task<Open311Outcome<Open311Receipt>> SubmitAsync(Open311Post post, ApiCaller caller, string? idempotencyKey, CancellationToken ct = default)
     {
         if (idempotencyKey is { Length: > 200 }) return Error(400, "The Idempotency-Key header can be at most 200 characters.");
         if (string.IsNullOrWhiteSpace(post.ServiceCode)) return Error(400, "service_code is required.");
         if (post.Latitude is null || post.Longitude is null)
-            return Error(400, post.AddressString is { Length: > 0 }
-                ? "lat and long are required: this city routes each request to a crew by the zone its point falls in, and does not geocode address_string. Send the point with the address."
-                : "A location is required: send lat and long (and address_string if you have one).");
+        {
+            if (string.IsNullOrWhiteSpace(post.AddressString)) return Error(400, "A location is required: send lat and long, or an address_string of the city.");
+            if (await addresses.FindAsync(post.AddressString, ct) is not { } found)
+                return Error(400, "address_string is not an address of the city's address register: send lat and long with it.");
+            post = post with { Latitude = found.Latitude, Longitude = found.Longitude };
+        }
         if (post.MediaUrl is { Length: > 0 } media && (!Uri.TryCreate(media, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || media.Length > 2000))
             return Error(400, "media_url must be an absolute http or https link of at most 2,000 characters.");
-        return intake.SubmitAsync(post, caller, string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim(), ct);
+        return await intake.SubmitAsync(post, caller, string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim(), ct);
 
-        static Task<Open311Outcome<Open311Receipt>> Error(int code, string description) =>
-            Task.FromResult<Open311Outcome<Open311Receipt>>(new Open311Error(code, description));
+        static Open311Error Error(int code, string description) => new(code, description);
     }
 
     public static string? Notice(DateTime? resolutionDueAt) => resolutionDueAt is { } due

@@ -62,7 +62,7 @@ public sealed class ReportDraft
         }
         if (string.IsNullOrWhiteSpace(Description)) Add(ReportField.Description, "Describe the problem.");
         else if (Description.Length > RequestService.MaxDescription) Add(ReportField.Description, Texts.Get("The description can be at most {0:N0} characters.", RequestService.MaxDescription));
-        if (Latitude is null || Longitude is null) Add(ReportField.Location, "Put the pin where the problem is: tap the map or use your location.");
+        if (Latitude is null || Longitude is null) Add(ReportField.Location, "Give the place of the problem: find the address, tap the map or use your location.");
         if (Address is { Length: > 400 }) Add(ReportField.Address, "The address or landmark can be at most 400 characters.");
         if (!string.IsNullOrWhiteSpace(Email) && !ContactEmail.IsValid(Email.Trim())) Add(ReportField.Email, "The email address does not look right.");
         if (Photos.Count > PhotoRules.MaxFiles) Add(ReportField.Photos, Texts.Get("Add at most {0} photos.", PhotoRules.MaxFiles));
