@@ -5,6 +5,7 @@
 #   (deploy/nginx/cstportal.conf). Then:
 #   (a) a browser journey whose citizen and agent circuits sit on different nodes and see each other's changes live;
 #   (b) SLA escalation with both nodes up: every level fires exactly once (checked in the database);
+#   (b2) a job cut off by SIGKILL (an SLA sweep held mid-job by a row lock) runs again on the other node, levels once;
 #   (c) Open311 intake load through nginx while one node is killed with SIGKILL: every acknowledged request is stored;
 #   (d) everything it started is stopped (trap on EXIT).
 # Exits non-zero on any failure and prints a summary.
@@ -197,6 +198,62 @@ else
     fi
   else
     fail "(b) SLA: only $(fired) of $expected levels fired within 90 s"
+  fi
+fi
+
+log "(b2) A job cut off by SIGKILL runs again on the other node"
+# One more overdue request whose row a psql session holds with FOR KEY SHARE: the aging update below may go on (it
+# changes no key), but the SLA sweep's FOR UPDATE waits, so the sweep blocks mid-job on whichever node runs it. That
+# node (Quartz's fired-trigger row names it) is killed with SIGKILL, then the psql session is ended. The other node must
+# take the dead node's firing over (SlaSweepJob requests recovery) and the request's levels must fire exactly once.
+# The killed node is then started again for (c).
+r=$(post_request "Overflowing bin for the job recovery proof")
+if [[ "$r" != OK\ ?* ]]; then
+  fail "(b2) could not create the request for the job recovery proof ($r)"
+else
+  number=${r#OK }
+  psql_cst -c "BEGIN; SELECT 1 FROM \"ServiceRequests\" WHERE \"Number\" = '$number' FOR KEY SHARE; SELECT pg_sleep(600); COMMIT" >/dev/null 2>&1 &
+  holder_pid=$!
+  held() { [ "$(psql_cst -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%FOR KEY SHARE; SELECT pg_sleep(600)%' AND state = 'active' AND pid <> pg_backend_pid()")" = 1 ]; }
+  wait_for 10 "the row lock" held || true
+  psql_cst -c "UPDATE \"ServiceRequests\" SET \"CreatedAt\" = \"CreatedAt\" - interval '30 days',
+      \"ResponseDueAt\" = \"CreatedAt\" - interval '29 days', \"ResolutionDueAt\" = \"CreatedAt\" - interval '25 days',
+      \"NextEscalationAt\" = '2000-01-01 00:00:00+00' WHERE \"Number\" = '$number'"
+  blocked_on() { psql_cst -c "SELECT f.instance_name FROM qrtz_fired_triggers f WHERE f.trigger_name = 'SlaSweepJob.trigger' AND f.state = 'EXECUTING'
+      AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND a.query LIKE '%FOR UPDATE%')"; }
+  sweep_blocked() { [ -n "$(blocked_on)" ]; }
+  if wait_for 30 "a sweep blocked on the locked request" sweep_blocked; then
+    victim=$(blocked_on)
+    if [ "$victim" = a ]; then victim_pid=$node_pid_a; survivor=b; else victim_pid=$node_pid_b; survivor=a; fi
+    kill -9 "$victim_pid"
+    if [ "$victim" = a ]; then node_pid_a=""; else node_pid_b=""; fi
+    psql_cst -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%FOR KEY SHARE; SELECT pg_sleep(600)%' AND pid <> pg_backend_pid()" >/dev/null
+    wait "$holder_pid" 2>/dev/null || true
+    echo "node $victim killed with SIGKILL while its SLA sweep waited on the locked request; node $survivor must recover the firing"
+    ids_b2="SELECT \"Id\" FROM \"ServiceRequests\" WHERE \"Number\" = '$number'"
+    expected_b2=$(( 2 * (1 + $(psql_cst -c "SELECT count(*) FROM \"EscalationRules\" WHERE \"IsActive\"")) ))
+    recovered() { grep -q "running again a firing that was cut off on another node" "$work/node-$survivor.log" \
+      && [ "$(psql_cst -c "SELECT count(*) FROM \"SlaEscalations\" WHERE \"ServiceRequestId\" IN ($ids_b2)")" -ge "$expected_b2" ]; }
+    if wait_for 90 "node $survivor to run the cut-off sweep again" recovered; then
+      rows_b2=$(psql_cst -c "SELECT count(*) FROM \"SlaEscalations\" WHERE \"ServiceRequestId\" IN ($ids_b2)")
+      dupes_b2=$(psql_cst -c "SELECT count(*) FROM (SELECT 1 FROM \"SlaEscalations\" WHERE \"ServiceRequestId\" IN ($ids_b2) GROUP BY \"Target\", \"Level\" HAVING count(*) > 1) d")
+      if [ "$rows_b2" = "$expected_b2" ] && [ "$dupes_b2" = 0 ]; then
+        pass "(b2) a sweep cut off by SIGKILL on node $victim ran again on node $survivor (Quartz recovery); $rows_b2 levels fired exactly once"
+      else
+        fail "(b2) after recovery: $rows_b2 levels (expected $expected_b2), $dupes_b2 repeated"
+      fi
+    else
+      grep -i "clustermanager\|recover" "$work/node-$survivor.log" | tail -5
+      fail "(b2) node $survivor did not run the cut-off sweep again within 90 s"
+    fi
+    # Start the killed node again (same name and port) so (c) has two nodes.
+    mv "$work/node-$victim.log" "$work/node-$victim-before-kill.log"
+    if [ "$victim" = a ]; then node_pid_a=$(start_node a "$port_a"); victim_port=$port_a; else node_pid_b=$(start_node b "$port_b"); victim_port=$port_b; fi
+    wait_for 120 "node $victim again" healthy "$victim_port" && wait_for 30 "both schedulers to check in" checked_in \
+      || { fail "(b2) node $victim did not come back"; exit 1; }
+  else
+    kill "$holder_pid" 2>/dev/null; psql_cst -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%FOR KEY SHARE; SELECT pg_sleep(600)%' AND pid <> pg_backend_pid()" >/dev/null
+    fail "(b2) no SLA sweep blocked on the locked request within 30 s"
   fi
 fi
 

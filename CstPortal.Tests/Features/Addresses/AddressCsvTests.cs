@@ -4,7 +4,9 @@ namespace CstPortal.Tests.Features.Addresses;
 
 public class AddressCsvTests
 {
-    private static (IReadOnlyList<AddressRow> Rows, IReadOnlyList<string> Problems) Read(string csv) => AddressCsv.Read(new StringReader(csv));
+    // The city of these tests: latitudes 40 to 41.
+    private static (IReadOnlyList<AddressRow> Rows, IReadOnlyList<string> Problems) Read(string csv) =>
+        AddressCsv.Read(new StringReader(csv), (lat, _) => lat is >= 40 and <= 41);
 
     [Fact]
     public void A_register_file_is_read_with_its_line_numbers_in_any_column_order()
@@ -35,6 +37,7 @@ public class AddressCsvTests
             3 Elm Avenue,40.01,-200
             1 ELM AVE.,40.03,-83.04
             4 Elm Avenue,40,01,-83.02
+            5 Elm Avenue,39.9,-83.02
             """);
 
         Assert.Empty(rows);
@@ -44,6 +47,7 @@ public class AddressCsvTests
             "Line 5: the longitude must be a number from -180 to 180.",
             "Line 6 repeats the address on line 2.",
             "Line 7 has 4 fields; the first line names 3.",
+            "Line 8: the point is outside every zone of the city.",
         ], problems);
     }
 

@@ -10,14 +10,15 @@ public sealed record AddressRow(int Line, string Text, double Latitude, double L
 /// <summary>
 /// Reads an address-register CSV file: a header naming the columns <c>address</c>, <c>latitude</c> and <c>longitude</c>
 /// (also <c>lat</c>, <c>lon</c>/<c>lng</c>), then one address per line, coordinates in WGS 84 decimal degrees with a
-/// dot. Every problem is reported with its line; a file with any problem is refused as a whole. Pure.
+/// dot, inside the city. Every problem is reported with its line; a file with any problem is refused as a whole. Pure.
 /// </summary>
 public static class AddressCsv
 {
     public const int MaxRows = 1_000_000;
     public const int MaxProblemsShown = 10;
 
-    public static (IReadOnlyList<AddressRow> Rows, IReadOnlyList<string> Problems) Read(TextReader reader)
+    /// <param name="inCity">Whether a point lies in the city (in one of its zones); a point outside is a problem of its line.</param>
+    public static (IReadOnlyList<AddressRow> Rows, IReadOnlyList<string> Problems) Read(TextReader reader, Func<double, double, bool> inCity)
     {
         var rows = new List<AddressRow>();
         var problems = new List<string>();
@@ -39,6 +40,8 @@ public static class AddressCsv
                     : (null, Texts.Get("Line {0} has {1} fields; the first line names {2}.", line, csv.FieldCount, csv.Headers.Count));
                 if (row is not null && !firstLineOf.TryAdd(AddressText.Key(row.Text), line))
                     (row, problem) = (null, Texts.Get("Line {0} repeats the address on line {1}.", line, firstLineOf[AddressText.Key(row!.Text)]));
+                else if (row is not null && !inCity(row.Latitude, row.Longitude))
+                    (row, problem) = (null, Texts.Get("Line {0}: the point is outside every zone of the city.", line));
                 if (row is not null) rows.Add(row);
                 else problems.Add(problem!);
             }

@@ -60,15 +60,8 @@ public sealed class AddressRegister(IDbContextFactory<CstDbContext> dbFactory, Z
     public async Task<Result<int>> ImportAsync(TextReader csv, Actor actor, CancellationToken ct = default)
     {
         if (!actor.IsIn(Roles.Admin)) return Result<int>.Fail(Texts.Get("Only an administrator can replace the address register."));
-        var (rows, problems) = AddressCsv.Read(csv);
-        if (problems.Count == 0)
-        {
-            var outside = new List<string>();
-            foreach (var row in rows)
-                if (await zones.LocateAsync(row.Latitude, row.Longitude, ct) is null)
-                    outside.Add(Texts.Get("Line {0}: the point is outside every zone of the city.", row.Line));
-            problems = outside;
-        }
+        var locator = await zones.LocatorAsync(ct);
+        var (rows, problems) = AddressCsv.Read(csv, (lat, lng) => locator.Locate(lat, lng) is not null);
         if (problems.Count > 0) return Result<int>.Fail(Summary(problems));
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

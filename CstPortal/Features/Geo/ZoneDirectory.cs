@@ -18,6 +18,9 @@ public sealed class ZoneDirectory(IDbContextFactory<CstDbContext> dbFactory)
     public async Task<int?> LocateAsync(double latitude, double longitude, CancellationToken ct = default) =>
         (await GetAsync(ct)).Locator.Locate(latitude, longitude);
 
+    /// <summary>The point-in-zone lookup itself, for checking many points at once.</summary>
+    public async Task<ZoneLocator> LocatorAsync(CancellationToken ct = default) => (await GetAsync(ct)).Locator;
+
     public async Task<IReadOnlyList<ZoneInfo>> ZonesAsync(CancellationToken ct = default) => (await GetAsync(ct)).Zones;
 
     public async Task<(double MinLat, double MinLng, double MaxLat, double MaxLng)> ExtentAsync(CancellationToken ct = default) =>

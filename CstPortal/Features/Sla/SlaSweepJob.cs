@@ -8,6 +8,7 @@ public sealed class SlaSweepJob(SlaSweep sweep, ILogger<SlaSweepJob> log) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        if (context.Recovering) log.LogWarning("SLA sweep: running again a firing that was cut off on another node");
         var result = await sweep.RunAsync(cancellationToken);
         if (result.LevelsFired > 0) log.LogInformation("SLA sweep fired {Levels} levels", result.LevelsFired);
     }
