@@ -56,4 +56,22 @@ public class LanguageJourneyTests(BrowserFixture browser)
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "ltr");
         }
     }
+
+    [Fact]
+    public async Task In_arabic_the_maps_own_buttons_pin_and_credits_are_arabic()
+    {
+        // Leaflet draws these itself; the page passes it their Arabic (Components/Shared/MapTexts.cs). A browser set to Arabic.
+        var page = await Chromium.NewPageAsync(browser.Browser, new BrowserNewContextOptions { BaseURL = browser.BaseUrl, Locale = "ar" });
+        await page.GotoAsync("report");
+        await Journeys.WaitForInteractiveAsync(page);
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
+        var map = page.Locator(".cst-map");
+
+        await Expect(map.Locator(".leaflet-control-zoom-in")).ToHaveAttributeAsync("title", "تكبير");     // "Zoom in"
+        await Expect(map.Locator(".leaflet-control-zoom-out")).ToHaveAttributeAsync("title", "تصغير");    // "Zoom out"
+        await Expect(map.Locator(".leaflet-control-attribution")).ToContainTextAsync("© مساهمو OpenStreetMap");
+        var box = await map.BoundingBoxAsync() ?? throw new InvalidOperationException("no map");
+        await map.ClickAsync(new() { Position = new() { X = box.Width / 2, Y = box.Height / 2 } });
+        await Expect(map.Locator(".leaflet-marker-icon")).ToHaveAttributeAsync("title", "الموقع");       // the pin: "Location"
+    }
 }

@@ -3,14 +3,19 @@
 const maps = new Map();
 
 const tileUrl = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-const attribution = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
+const osmLink = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>';
 
+// options.texts: what the map itself shows, in the reader's language (Components/Shared/MapTexts.cs):
+// { zoomIn, zoomOut, marker, attribution } — attribution has {0} where the OpenStreetMap link goes.
 export function create(element, options) {
   const L = window.L;
-  const map = L.map(element, { zoomControl: true }).setView([options.lat, options.lng], options.zoom ?? 13);
+  const texts = options.texts ?? {};
+  const map = L.map(element, { zoomControl: false }).setView([options.lat, options.lng], options.zoom ?? 13);
+  L.control.zoom({ zoomInTitle: texts.zoomIn, zoomOutTitle: texts.zoomOut }).addTo(map);
+  const attribution = escapeHtml(texts.attribution ?? "© {0}").replace("{0}", osmLink);
   // Tiles may fail offline; the map, pins and zones still work on a blank background.
   L.tileLayer(tileUrl, { maxZoom: 19, attribution }).addTo(map);
-  const state = { map, marker: null, zones: null, points: null, dotnet: null };
+  const state = { map, marker: null, zones: null, points: null, dotnet: null, texts };
   maps.set(element, state);
   return true;
 }
@@ -21,7 +26,7 @@ export function setMarker(element, lat, lng, draggable) {
   const L = window.L;
   if (s.marker) s.marker.setLatLng([lat, lng]);
   else {
-    s.marker = L.marker([lat, lng], { draggable: !!draggable, keyboard: true, title: "Location" }).addTo(s.map);
+    s.marker = L.marker([lat, lng], { draggable: !!draggable, keyboard: true, title: s.texts.marker ?? "" }).addTo(s.map);
     s.marker.on("dragend", (e) => notifyPick(s, e.target.getLatLng()));
   }
   s.map.panTo([lat, lng]);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
+using CstPortal.Common;
 using CstPortal.Data;
 
 namespace CstPortal.Components.Account;
@@ -37,9 +38,10 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         RedirectTo(newUri);
     }
 
-    public void RedirectToWithStatus(string uri, string message, HttpContext context)
+    /// <summary>Redirects, and the page there shows <paramref name="status"/> (<c>Shared/StatusMessage.razor</c> reads the cookie).</summary>
+    public void RedirectToWithStatus(string uri, StatusNote status, HttpContext context)
     {
-        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
+        context.Response.Cookies.Append(StatusCookieName, status.ToCookieValue(), StatusCookieBuilder.Build(context));
         RedirectTo(uri);
     }
 
@@ -47,9 +49,9 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectToCurrentPage() => RedirectTo(CurrentPath);
 
-    public void RedirectToCurrentPageWithStatus(string message, HttpContext context)
-        => RedirectToWithStatus(CurrentPath, message, context);
+    public void RedirectToCurrentPageWithStatus(StatusNote status, HttpContext context)
+        => RedirectToWithStatus(CurrentPath, status, context);
 
     public void RedirectToInvalidUser(UserManager<ApplicationUser> userManager, HttpContext context)
-        => RedirectToWithStatus("Account/InvalidUser", $"Error: Unable to load user with ID '{userManager.GetUserId(context.User)}'.", context);
+        => RedirectToWithStatus("Account/InvalidUser", StatusNote.Error(Texts.Get("Error: Unable to load user with ID '{0}'.", userManager.GetUserId(context.User))), context);
 }

@@ -12,7 +12,9 @@ async function fetchWithErrorHandling(url, options = {}) {
     if (!response.ok) {
         const text = await response.text();
         console.error(text);
-        throw new Error(`The server responded with status ${response.status}.`);
+        const error = new Error(`The server responded with status ${response.status}.`);
+        error.status = response.status; // worded for the reader in obtainAndSubmitCredential
+        throw error;
     }
     return response;
 }
@@ -50,6 +52,10 @@ customElements.define('passkey-submit', class extends HTMLElement {
             emailName: this.getAttribute('email-name'),
             requestTokenName: this.getAttribute('request-token-name'),
             requestTokenValue: this.getAttribute('request-token-value'),
+            // Texts a person may see, in their language (PasskeySubmit.razor); {0} is a number.
+            textUnsupported: this.getAttribute('text-unsupported'),
+            textNoPasskey: this.getAttribute('text-no-passkey'),
+            textServerError: this.getAttribute('text-server-error'),
         };
 
         this.internals.form.addEventListener('submit', (event) => {
@@ -68,7 +74,7 @@ customElements.define('passkey-submit', class extends HTMLElement {
 
     async obtainCredential(useConditionalMediation, signal) {
         if (!browserSupportsPasskeys) {
-            throw new Error('Some passkey features are missing. Please update your browser.');
+            throw new Error(this.attrs.textUnsupported);
         }
 
         const headers = {
@@ -106,8 +112,8 @@ customElements.define('passkey-submit', class extends HTMLElement {
                 // We log the error in the console but do not relay it to the user.
                 return;
             }
-            const errorMessage = error.name === 'NotAllowedError'
-                ? 'No passkey was provided by the authenticator.'
+            const errorMessage = error.name === 'NotAllowedError' ? this.attrs.textNoPasskey
+                : error.status ? this.attrs.textServerError.replace('{0}', String(error.status))
                 : error.message;
             formData.append(`${this.attrs.name}.Error`, errorMessage);
         }
