@@ -50,7 +50,7 @@ public class ExportTests : IAsyncLifetime
         Assert.Equal(1, count);
         Assert.Equal(_number, row.Number);
         Assert.Equal("Pothole", row.Category);
-        Assert.Equal("triaged", row.Status);
+        Assert.Equal("Triaged", row.Status);
         Assert.Equal("met", row.ResponseSla);
         Assert.Equal("on track", row.ResolutionSla);
         Assert.Equal(_t0, row.CreatedAt);
@@ -100,6 +100,42 @@ public class ExportTests : IAsyncLifetime
         Assert.Equal(XLDataType.Number, sheet.Cell(2, 18).DataType);
         Assert.Equal(Scenario.CityCentre.Lat, sheet.Cell(2, 18).GetDouble(), 6);
         Assert.True(sheet.Cell(3, 1).IsEmpty());
+    }
+
+    [Fact]
+    public async Task In_arabic_the_exports_speak_arabic_headers_categories_statuses_and_sla_states_and_the_sheet_runs_right_to_left()
+    {
+        var exports = _city.Get<ExportService>();
+        var filter = new AnalyticsFilter { From = _t0, To = _t0.AddDays(1) };
+        var (culture, uiCulture) = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        using var xlsx = new MemoryStream();
+        using var csv = new MemoryStream();
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("ar");
+            await exports.WriteXlsxAsync(filter, xlsx);
+            await exports.WriteCsvAsync(filter, csv);
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+
+        xlsx.Position = 0;
+        using var workbook = new XLWorkbook(xlsx);
+        var sheet = workbook.Worksheet(Texts.In("ar", "Requests"));
+        Assert.True(sheet.RightToLeft);
+        Assert.Equal(Texts.In("ar", "Number"), sheet.Cell(1, 1).GetString());
+        Assert.NotEqual("Number", sheet.Cell(1, 1).GetString());
+        Assert.Equal(_number, sheet.Cell(2, 1).GetString());
+        Assert.Equal("حفرة في الطريق", sheet.Cell(2, 2).GetString()); // the admins' Arabic name of the category
+        Assert.Equal(Texts.In("ar", "Triaged"), sheet.Cell(2, 6).GetString());
+        Assert.Equal(Texts.In("ar", "met"), sheet.Cell(2, 14).GetString());
+        Assert.Equal(Texts.In("ar", "on track"), sheet.Cell(2, 15).GetString());
+        Assert.Equal(_t0, sheet.Cell(2, 7).GetDateTime()); // dates stay typed dates, whatever the language
+        var text = Encoding.UTF8.GetString(csv.ToArray());
+        Assert.StartsWith($"\uFEFF{Texts.In("ar", "Number")},{Texts.In("ar", "Category")},", text);
+        Assert.Contains("حفرة في الطريق", text);
     }
 
     [Fact]

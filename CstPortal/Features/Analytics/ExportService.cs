@@ -24,16 +24,21 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
         HasHeader = false, // written by us, in the reader's language
     };
 
-    /// <summary>The filter's requests, oldest first, read one by one (one DbContext for the whole stream).</summary>
+    /// <summary>
+    /// The filter's requests, oldest first, read one by one (one DbContext for the whole stream), in the reader's language:
+    /// category names as translated by admins, statuses and SLA states from the resources.
+    /// </summary>
     public async IAsyncEnumerable<RequestExportRow> RowsAsync(AnalyticsFilter filter, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var culture = Common.Cultures.Current;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = db.Requests.AsNoTracking().Apply(filter, now)
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
             .Select(r => new
             {
-                r.Number, Category = r.Category!.Name,
+                r.Number,
+                Category = r.Category!.Translations.Where(t => t.Culture == culture && t.Name != "").Select(t => t.Name).FirstOrDefault() ?? r.Category.Name,
                 Zone = db.Zones.Where(z => z.Id == r.ZoneId).Select(z => z.Name).FirstOrDefault(),
                 Team = db.Teams.Where(t => t.Id == r.AssignedTeamId).Select(t => t.Name).FirstOrDefault(),
                 r.Priority, r.Status, r.CreatedAt, r.TriagedAt, r.AssignedAt, r.ResolvedAt, r.ClosedAt,
@@ -46,10 +51,10 @@ public sealed class ExportService(IDbContextFactory<CstDbContext> dbFactory, Tim
             yield return new RequestExportRow
             {
                 Number = r.Number, Category = r.Category, Zone = r.Zone ?? "", Team = r.Team, Priority = r.Priority.ToString(),
-                Status = Workflow.RequestStatusExtensions.Code(r.Status), CreatedAt = r.CreatedAt, TriagedAt = r.TriagedAt, AssignedAt = r.AssignedAt,
+                Status = Common.Texts.Get(Workflow.RequestStatusExtensions.Label(r.Status)), CreatedAt = r.CreatedAt, TriagedAt = r.TriagedAt, AssignedAt = r.AssignedAt,
                 ResolvedAt = r.ResolvedAt, ClosedAt = r.ClosedAt, ResponseDueAt = r.ResponseDueAt, ResolutionDueAt = r.ResolutionDueAt,
-                ResponseSla = SlaText(SlaClock.State(r.CreatedAt, r.ResponseDueAt, r.TriagedAt, now)),
-                ResolutionSla = r.CloseReason is null ? SlaText(SlaClock.State(r.CreatedAt, r.ResolutionDueAt, r.ResolvedAt, now)) : "",
+                ResponseSla = Common.Texts.Get(SlaText(SlaClock.State(r.CreatedAt, r.ResponseDueAt, r.TriagedAt, now))),
+                ResolutionSla = r.CloseReason is null ? Common.Texts.Get(SlaText(SlaClock.State(r.CreatedAt, r.ResolutionDueAt, r.ResolvedAt, now))) : "",
                 ReopenCount = r.ReopenCount, Rating = r.Rating, Latitude = r.Latitude, Longitude = r.Longitude,
             };
         }
