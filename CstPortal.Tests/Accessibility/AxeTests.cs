@@ -42,12 +42,22 @@ public partial class AxeTests(BrowserFixture browser, ITestOutputHelper output)
             await page.GetByRole(AriaRole.Checkbox, new() { Name = Texts.In(culture, "List"), Exact = true }).ClickAsync();
             await page.GetByTestId("in-view-list").WaitForAsync();
         },
+        // The account forms after an empty submit (a new page: they are statically rendered): the alert summary and
+        // each field tied to its message.
+        ["/Account/Login"] = (page, culture) => SubmitEmptyAsync(page, Texts.In(culture, "Log in")),
+        ["/Account/Register"] = (page, culture) => SubmitEmptyAsync(page, Texts.In(culture, "Register")),
         ["/agent/work"] = async (page, culture) =>
         {
             await page.GetByRole(AriaRole.Checkbox, new() { Name = Texts.In(culture, "Map"), Exact = true }).ClickAsync();
             await page.Locator(".cst-map.leaflet-container").WaitForAsync();
         },
     };
+
+    private static async Task SubmitEmptyAsync(IPage page, string button)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        await page.Locator("[role=alert] .validation-errors").WaitForAsync();
+    }
 
     public static TheoryData<string> Identities() =>
         [.. VisitOrder.Where(role => PageRoutes().Any(p => VisitorOf(p.Template) == role)).Select(role => role ?? "anonymous")];
