@@ -39,7 +39,7 @@ public static class BenchmarkProgram
         {
             if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
             Directory.CreateDirectory(dataDirectory);
-            Console.WriteLine($"Seeding {requests:N0} requests into {dataDirectory} (the app's DemoCitySeeder; SQLite bulk loader)...");
+            Console.WriteLine($"Seeding {requests:N0} requests into {dataDirectory} (the app's DemoCitySeeder; {(database is null ? "SQLite bulk loader" : "PostgreSQL bulk loader, binary COPY")})...");
             var seedWatch = Stopwatch.StartNew();
             await using (var seeding = await AppProcess.StartAsync(appDll, dataDirectory, seed: requests, TimeSpan.FromHours(6), database))
                 Console.WriteLine($"Seeded in {seedWatch.Elapsed.TotalSeconds:N0} s; peak app memory while seeding {Machine.PeakMemoryMiB(seeding.Pid):N0} MiB.");

@@ -1,11 +1,8 @@
-using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
 using CstPortal.Features.Requests;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CstPortal.Data.DemoCity;
 
@@ -13,8 +10,9 @@ namespace CstPortal.Data.DemoCity;
 /// The SQLite branch of the demo-city generator's writer: millions of generated requests (with their history,
 /// answers, comments, notes, milestones, evidence and rating) through prepared INSERT commands, one transaction per
 /// <see cref="RequestsPerTransaction"/> requests, with the secondary indexes of those tables dropped during the load
-/// and rebuilt once after it. Columns, conversions and foreign keys come from the EF model, so the loader follows
-/// schema changes. Only for filling an empty database: it turns off foreign-key checks and fsync on its own connection.
+/// and rebuilt once after it. Columns, conversions and foreign keys come from the EF model (<see cref="BulkLoadPlan"/>,
+/// shared with <see cref="PostgresBulkLoader"/>), so the loader follows schema changes. Only for filling an empty
+/// database: it turns off foreign-key checks and fsync on its own connection.
 /// </summary>
 internal static class SqliteBulkLoader
 {
@@ -27,11 +25,8 @@ internal static class SqliteBulkLoader
     {
         var generating = new Stopwatch();
         var inserting = new Stopwatch();
-        var root = db.Model.FindEntityType(typeof(ServiceRequest))!;
-        var children = root.GetNavigations().Where(n => !n.IsOnDependent).ToList();
-        var extraTypes = new[] { typeof(Features.Sla.SlaEscalation) }.Select(t => db.Model.FindEntityType(t)!).ToList();
-        var tables = children.Select(n => n.TargetEntityType.GetTableName()!).Prepend(root.GetTableName()!)
-            .Concat(extraTypes.Select(t => t.GetTableName()!)).Distinct().ToList();
+        var plan = new BulkLoadPlan(db.Model);
+        var tables = plan.TableNames;
 
         var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false };
         await using var connection = new SqliteConnection(builder.ConnectionString);
@@ -50,9 +45,8 @@ internal static class SqliteBulkLoader
         var count = 0;
         try
         {
-            var rootInserter = new Inserter(connection, root, parentKey: null);
-            var childInserters = children.Select(n => (Navigation: n, Inserter: new Inserter(connection, n.TargetEntityType, n.ForeignKey))).ToList();
-            var extraInserters = extraTypes.ToDictionary(t => t.ClrType, t => new Inserter(connection, t, parentKey: null, ownKey: false));
+            var inserters = plan.Tables.ToDictionary(t => t, t => new Inserter(connection, t));
+            void Insert(BulkTable table, object row, int? parentId) => inserters[table].Insert(row, parentId);
             SqliteTransaction? tx = null;
             using var source = requests.GetEnumerator();
             while (true)
@@ -66,21 +60,9 @@ internal static class SqliteBulkLoader
                 if (tx is null)
                 {
                     tx = connection.BeginTransaction();
-                    rootInserter.Enlist(tx);
-                    foreach (var c in childInserters) c.Inserter.Enlist(tx);
-                    foreach (var e in extraInserters.Values) e.Enlist(tx);
+                    foreach (var inserter in inserters.Values) inserter.Enlist(tx);
                 }
-                rootInserter.Insert(request, parentId: null);
-                foreach (var (navigation, inserter) in childInserters)
-                {
-                    switch (navigation.GetGetter().GetClrValueUsingContainingEntity(request))
-                    {
-                        case null: break;
-                        case IEnumerable many: foreach (var child in many) inserter.Insert(child, request.Id); break;
-                        case var one: inserter.Insert(one, request.Id); break;
-                    }
-                }
-                foreach (var extra in extras(request)) extraInserters[extra.GetType()].Insert(extra, parentId: null);
+                plan.Rows(request, extras(request), Insert);
                 if (++count % RequestsPerTransaction == 0)
                 {
                     await tx.CommitAsync(ct);
@@ -133,29 +115,28 @@ internal static class SqliteBulkLoader
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>One prepared INSERT for one entity type; the parent's key fills the foreign key of a child row.</summary>
+    /// <summary>One prepared INSERT for one table of the plan; the parent's key fills the foreign key of a child row.</summary>
     private sealed class Inserter
     {
+        private readonly BulkTable _table;
         private readonly SqliteCommand _command;
-        private readonly (IClrPropertyGetter Getter, ValueConverter? Converter, SqliteParameter Parameter, bool IsParentKey)[] _columns;
+        private readonly SqliteParameter[] _parameters;
+        private readonly object?[] _values;
 
-        public Inserter(SqliteConnection connection, IEntityType type, IForeignKey? parentKey, bool ownKey = true)
+        public Inserter(SqliteConnection connection, BulkTable table)
         {
-            // A child's own key is left to the database; the request's key is the generator's.
-            var properties = type.GetProperties()
-                .Where(p => !p.IsShadowProperty() || parentKey?.Properties.Contains(p) == true)
-                .Where(p => !((parentKey is not null || !ownKey) && p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
-                .ToList();
+            _table = table;
             _command = connection.CreateCommand();
-            _columns = properties.Select((p, i) =>
+            _parameters = [.. table.Columns.Select((_, i) =>
             {
                 var parameter = _command.CreateParameter();
                 parameter.ParameterName = "$p" + i.ToString(CultureInfo.InvariantCulture);
                 _command.Parameters.Add(parameter);
-                return (p.IsShadowProperty() ? null! : p.GetGetter(), p.GetTypeMapping().Converter, parameter, parentKey?.Properties.Contains(p) == true);
-            }).ToArray();
-            _command.CommandText = $"INSERT INTO \"{type.GetTableName()}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
-                $"VALUES ({string.Join(", ", _columns.Select(c => c.Parameter.ParameterName))})";
+                return parameter;
+            })];
+            _values = new object?[table.Columns.Count];
+            _command.CommandText = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""))}) " +
+                $"VALUES ({string.Join(", ", _parameters.Select(p => p.ParameterName))})";
         }
 
         public void Enlist(SqliteTransaction tx)
@@ -166,12 +147,8 @@ internal static class SqliteBulkLoader
 
         public void Insert(object entity, int? parentId)
         {
-            foreach (var (getter, converter, parameter, isParentKey) in _columns)
-            {
-                var value = isParentKey ? parentId : getter.GetClrValueUsingContainingEntity(entity);
-                if (value is not null && converter is not null) value = converter.ConvertToProvider(value);
-                parameter.Value = value ?? DBNull.Value;
-            }
+            _table.Read(entity, parentId, _values);
+            for (var i = 0; i < _values.Length; i++) _parameters[i].Value = _values[i] ?? DBNull.Value;
             _command.ExecuteNonQuery();
         }
     }
