@@ -189,7 +189,10 @@ public static class KpiSummarySql
         // SQLite: the unary + keeps the planner off the CreatedAt index, so it ranges over the duration index.
         var created = postgres ? "\"CreatedAt\"" : "+\"CreatedAt\"";
         var bucket = Bucket(d.Minutes($"\"{column}\"", "\"CreatedAt\""));
-        return $"SELECT {hours} AS \"Value\" FROM \"ServiceRequests\" WHERE \"{column}\" IS NOT NULL AND {hours} >= {{0}} AND {hours} < {{1}} AND {bucket} = {{2}}" +
+        // PostgreSQL: the indexed hours are numeric (EXTRACT returns numeric), so the bounds are made numeric too; compared
+        // with a double precision parameter the expression would be cast to double and the index could not be used.
+        var (low, high) = postgres ? ("CAST({0} AS numeric)", "CAST({1} AS numeric)") : ("{0}", "{1}");
+        return $"SELECT {hours} AS \"Value\" FROM \"ServiceRequests\" WHERE \"{column}\" IS NOT NULL AND {hours} >= {low} AND {hours} < {high} AND {bucket} = {{2}}" +
                (hasFrom ? $" AND {created} >= {{4}}" : "") + (hasTo ? $" AND {created} < {{{(hasFrom ? 5 : 4)}}}" : "") +
                $" ORDER BY {hours} LIMIT 1 OFFSET {{3}}";
     }
