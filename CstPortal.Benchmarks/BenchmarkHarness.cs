@@ -583,7 +583,7 @@ public static class HandWrittenKpiSql
             {
                 var (bucket, offset) = KpiBuckets.Locate(sorted, rank)!.Value;
                 var c = Columns[m - 1];
-                await Rows($"""SELECT {Hours(c)} FROM "ServiceRequests" WHERE "{c}" IS NOT NULL AND {Hours(c)} >= @lo AND {Hours(c)} < @hi AND {Bucket(c)} = @b AND {(pg ? "" : "+")}"CreatedAt" >= @f ORDER BY {Hours(c)} LIMIT 1 OFFSET @o""",
+                await Rows($"""SELECT {Hours(c)} FROM "ServiceRequests" WHERE "{c}" IS NOT NULL AND {Hours(c)} >= {(pg ? "CAST(@lo AS numeric)" : "@lo")} AND {Hours(c)} < {(pg ? "CAST(@hi AS numeric)" : "@hi")} AND {Bucket(c)} = @b AND {(pg ? "" : "+")}"CreatedAt" >= @f ORDER BY {Hours(c)} LIMIT 1 OFFSET @o""",
                     ("@lo", bucket / 60.0 - 0.001), ("@hi", (bucket + KpiBuckets.Width(bucket)) / 60.0 + 0.001), ("@b", bucket), ("@f", from), ("@o", offset));
             }
         }
