@@ -72,6 +72,19 @@ public class DemoCityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_historical_request_answers_its_category_s_required_questions()
+    {
+        await using var db = _city.Db();
+        var required = await db.CategoryQuestions.Where(q => q.Required).Select(q => new { q.CategoryId, q.Code }).ToListAsync();
+        Assert.NotEmpty(required);
+        var requests = await db.Requests.AsNoTracking().Include(r => r.Answers).OrderBy(r => r.Id).Take(200).ToListAsync();
+
+        Assert.All(requests, r => Assert.All(required.Where(q => q.CategoryId == r.CategoryId),
+            q => Assert.Contains(r.Answers, a => a.QuestionCode == q.Code && a.Value != "")));
+        Assert.Contains(requests, r => r.Answers.Count > 0);
+    }
+
+    [Fact]
     public async Task Every_request_lies_in_the_zone_it_names()
     {
         await using var db = _city.Db();

@@ -290,6 +290,7 @@ public class ServiceRequest
             ResponseDueAt = responseDue, ResolutionDueAt = resolutionDue, AssignedTeamId = teamId, AssignedAgentId = agentId,
             ResolutionNote = resolutionNote, CloseReason = closeReason, MasterRequestId = masterRequestId, Version = history.Count,
         };
+        request.Answers.AddRange(r.Answers.Select(a => new RequestAnswer { QuestionCode = a.Key, Value = a.Value }));
         request.History.AddRange(history);
         return request;
     }
