@@ -38,10 +38,12 @@ public static class AddressCsv
                 var (row, problem) = csv.FieldCount == csv.Headers.Count
                     ? Row(line, Field(csv, text), Field(csv, lat), Field(csv, lng))
                     : (null, Texts.Get("Line {0} has {1} fields; the first line names {2}.", line, csv.FieldCount, csv.Headers.Count));
-                if (row is not null && !firstLineOf.TryAdd(AddressText.Key(row.Text), line))
-                    (row, problem) = (null, Texts.Get("Line {0} repeats the address on line {1}.", line, firstLineOf[AddressText.Key(row!.Text)]));
-                else if (row is not null && !inCity(row.Latitude, row.Longitude))
-                    (row, problem) = (null, Texts.Get("Line {0}: the point is outside every zone of the city.", line));
+                if (row is not null)
+                {
+                    var key = AddressText.Key(row.Text);
+                    if (!firstLineOf.TryAdd(key, line)) (row, problem) = (null, Texts.Get("Line {0} repeats the address on line {1}.", line, firstLineOf[key]));
+                    else if (!inCity(row.Latitude, row.Longitude)) (row, problem) = (null, Texts.Get("Line {0}: the point is outside every zone of the city.", line));
+                }
                 if (row is not null) rows.Add(row);
                 else problems.Add(problem!);
             }
