@@ -153,6 +153,18 @@ post_request() { # post_request DESCRIPTION [extra curl args] -> prints "OK <num
   fi
 }
 
+# Ages requests (a SQL IN list of numbers) directly in the database: created 30 days ago, both targets long breached, so
+# every level is due now. The sweep reads only requests whose NextEscalationAt has come, so the edit also marks them
+# "look now" (2000-01-01, the app's EscalationSchedule.LookNow), as the app itself does after a rule edit.
+age_overdue() {
+  psql_cst -c "UPDATE \"ServiceRequests\" SET \"CreatedAt\" = \"CreatedAt\" - interval '30 days',
+      \"ResponseDueAt\" = \"CreatedAt\" - interval '29 days', \"ResolutionDueAt\" = \"CreatedAt\" - interval '25 days',
+      \"NextEscalationAt\" = '2000-01-01 00:00:00+00'
+      WHERE \"Number\" IN ($1)"
+}
+# Levels an aged request fires: 2 targets x (the breach + each active rule).
+levels_per_request=$(( 2 * (1 + $(psql_cst -c "SELECT count(*) FROM \"EscalationRules\" WHERE \"IsActive\"")) ))
+
 sla_numbers=()
 for i in $(seq 1 12); do
   r=$(post_request "Overflowing bin for the SLA proof $i")
@@ -162,15 +174,8 @@ if [ ${#sla_numbers[@]} -ne 12 ]; then
   fail "(b) could not create the 12 SLA requests through nginx (${#sla_numbers[@]} created)"
 else
   in_list=$(printf "'%s'," "${sla_numbers[@]}"); in_list=${in_list%,}
-  # Age them directly in the database: created 30 days ago, both targets long breached, so every level is due now.
-  # The sweep reads only requests whose NextEscalationAt has come, so the edit marks them "look now" (2000-01-01, the
-  # app's EscalationSchedule.LookNow), as the app itself does after a rule edit.
-  psql_cst -c "UPDATE \"ServiceRequests\" SET \"CreatedAt\" = \"CreatedAt\" - interval '30 days',
-      \"ResponseDueAt\" = \"CreatedAt\" - interval '29 days', \"ResolutionDueAt\" = \"CreatedAt\" - interval '25 days',
-      \"NextEscalationAt\" = '2000-01-01 00:00:00+00'
-      WHERE \"Number\" IN ($in_list)"
-  rules=$(psql_cst -c "SELECT count(*) FROM \"EscalationRules\" WHERE \"IsActive\"")
-  expected=$(( ${#sla_numbers[@]} * 2 * (1 + rules) ))   # 2 targets x (the breach + each active rule)
+  age_overdue "$in_list"
+  expected=$(( ${#sla_numbers[@]} * levels_per_request ))
   ids="SELECT \"Id\" FROM \"ServiceRequests\" WHERE \"Number\" IN ($in_list)"
   fired() { psql_cst -c "SELECT count(*) FROM \"SlaEscalations\" WHERE \"ServiceRequestId\" IN ($ids)"; }
   all_fired() { [ "$(fired)" -ge "$expected" ]; }
@@ -214,11 +219,11 @@ else
   number=${r#OK }
   psql_cst -c "BEGIN; SELECT 1 FROM \"ServiceRequests\" WHERE \"Number\" = '$number' FOR KEY SHARE; SELECT pg_sleep(600); COMMIT" >/dev/null 2>&1 &
   holder_pid=$!
-  held() { [ "$(psql_cst -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%FOR KEY SHARE; SELECT pg_sleep(600)%' AND state = 'active' AND pid <> pg_backend_pid()")" = 1 ]; }
+  holder="FROM pg_stat_activity WHERE query LIKE '%FOR KEY SHARE; SELECT pg_sleep(600)%' AND pid <> pg_backend_pid()"
+  held() { [ "$(psql_cst -c "SELECT count(*) $holder AND state = 'active'")" = 1 ]; }
+  release() { psql_cst -c "SELECT pg_terminate_backend(pid) $holder" >/dev/null; wait "$holder_pid" 2>/dev/null || true; }
   wait_for 10 "the row lock" held || true
-  psql_cst -c "UPDATE \"ServiceRequests\" SET \"CreatedAt\" = \"CreatedAt\" - interval '30 days',
-      \"ResponseDueAt\" = \"CreatedAt\" - interval '29 days', \"ResolutionDueAt\" = \"CreatedAt\" - interval '25 days',
-      \"NextEscalationAt\" = '2000-01-01 00:00:00+00' WHERE \"Number\" = '$number'"
+  age_overdue "'$number'"
   blocked_on() { psql_cst -c "SELECT f.instance_name FROM qrtz_fired_triggers f WHERE f.trigger_name = 'SlaSweepJob.trigger' AND f.state = 'EXECUTING'
       AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND a.query LIKE '%FOR UPDATE%')"; }
   sweep_blocked() { [ -n "$(blocked_on)" ]; }
@@ -227,11 +232,10 @@ else
     if [ "$victim" = a ]; then victim_pid=$node_pid_a; survivor=b; else victim_pid=$node_pid_b; survivor=a; fi
     kill -9 "$victim_pid"
     if [ "$victim" = a ]; then node_pid_a=""; else node_pid_b=""; fi
-    psql_cst -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%FOR KEY SHARE; SELECT pg_sleep(600)%' AND pid <> pg_backend_pid()" >/dev/null
-    wait "$holder_pid" 2>/dev/null || true
+    release
     echo "node $victim killed with SIGKILL while its SLA sweep waited on the locked request; node $survivor must recover the firing"
     ids_b2="SELECT \"Id\" FROM \"ServiceRequests\" WHERE \"Number\" = '$number'"
-    expected_b2=$(( 2 * (1 + $(psql_cst -c "SELECT count(*) FROM \"EscalationRules\" WHERE \"IsActive\"")) ))
+    expected_b2=$levels_per_request
     recovered() { grep -q "running again a firing that was cut off on another node" "$work/node-$survivor.log" \
       && [ "$(psql_cst -c "SELECT count(*) FROM \"SlaEscalations\" WHERE \"ServiceRequestId\" IN ($ids_b2)")" -ge "$expected_b2" ]; }
     if wait_for 90 "node $survivor to run the cut-off sweep again" recovered; then
@@ -252,7 +256,7 @@ else
     wait_for 120 "node $victim again" healthy "$victim_port" && wait_for 30 "both schedulers to check in" checked_in \
       || { fail "(b2) node $victim did not come back"; exit 1; }
   else
-    kill "$holder_pid" 2>/dev/null; psql_cst -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%FOR KEY SHARE; SELECT pg_sleep(600)%' AND pid <> pg_backend_pid()" >/dev/null
+    release
     fail "(b2) no SLA sweep blocked on the locked request within 30 s"
   fi
 fi
